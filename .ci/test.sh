@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Quick start, command 2: run every test — the C core under libFuzzer with
+# AddressSanitizer + UndefinedBehaviorSanitizer (FUZZ_SECONDS, default 60),
+# then the whole Swift test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. .ci/deps.sh
+anpi_install_debian_packages
+bash Tests/Fuzz/run-fuzzer.sh "${FUZZ_SECONDS:-60}"
+echo "==> swift test"
+swift build --build-tests
+swift test --skip-build
