@@ -29,7 +29,7 @@ let package = Package(
             name: "CAnpiMedia",
             dependencies: ["CSpeexDSP", "COpus"],
             path: "CSources/CAnpiMedia",
-            linkerSettings: [.linkedLibrary("m")]
+            linkerSettings: [.linkedLibrary("opus"), .linkedLibrary("m")]
         ),
         // Safe Swift around the C core; allocation-free per frame.
         .target(

@@ -4,12 +4,19 @@ import Glibc
 import Darwin
 #endif
 
-/// Unbuffered writes to standard error, for errors and progress lines.
+/// Unbuffered writes to file descriptor 2 (no shared `FILE*`, so no data race), for errors and progress lines.
 enum StandardError {
     /// Writes `text` as is.
     static func write(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in _ = fwrite(bytes.baseAddress, 1, bytes.count, stderr) }
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = writeFD(2, bytes.baseAddress! + offset, bytes.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
     }
 
     /// Writes `error: <message>` on one line.
@@ -20,3 +27,9 @@ enum StandardError {
     /// Whether standard error is a terminal (progress lines only go to one).
     static var isTerminal: Bool { isatty(2) != 0 }
 }
+
+#if canImport(Glibc)
+private let writeFD = Glibc.write
+#elseif canImport(Darwin)
+private let writeFD = Darwin.write
+#endif
