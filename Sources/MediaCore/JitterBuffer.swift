@@ -18,8 +18,8 @@ public final class JitterBuffer {
         public var maxFillMilliseconds: UInt32 = 10_000
         /// Audio held at most.
         public var capacityMilliseconds: UInt32 = 2_000
-        /// Fade the last frame into gaps instead of plain silence.
-        public var conceal = true
+        /// Fade the last frame into gaps instead of plain μ-law silence (off by default).
+        public var conceal = false
 
         /// The defaults of the C core.
         public init() {}
@@ -79,7 +79,7 @@ public final class JitterBuffer {
         }
     }
 
-    /// When to pop again if frames are held behind a gap (nil: no deadline).
+    /// When to pop again if frames are held behind a gap (0: now; nil: no deadline).
     public var nextDeadline: UInt64? {
         let d = anpi_jitter_next_deadline_ms(state)
         return d == UInt64.max ? nil : d

@@ -143,7 +143,7 @@ static void fuzz_jitter(reader *r) {
             size_t len = (op & 8) ? 8 * (1 + take(r, 1) % 60) : 160;
             memset(payload, (int)(op & 0xFF), len);
             int rc = anpi_jitter_push(jb, stamp, chunk, payload, len, now);
-            CHECK(rc == ANPI_OK || rc == ANPI_ERR_SPACE || rc == ANPI_ERR_ARG);
+            CHECK(rc <= ANPI_OK && rc >= ANPI_ERR_STATE); /* a documented code, never a crash */
             if (stamp > ts) ts = stamp;
             ts += 20;
             chunk++;
@@ -186,7 +186,7 @@ static void fuzz_framer(reader *r) {
             size_t len = take(r, 2) % sizeof delta;
             memset(delta, 0x55, len);
             int rc = anpi_framer_push(fr, item, delta, len);
-            CHECK(rc == ANPI_OK || rc == ANPI_ERR_SPACE || rc == ANPI_ERR_ARG);
+            CHECK(rc <= ANPI_OK && rc >= ANPI_ERR_STATE); /* a documented code, never a crash */
             if (rc == ANPI_OK) pushed_ms8 += len;
             break;
         }

@@ -15,10 +15,16 @@ fi
 out=.build/fuzz
 mkdir -p "$out/corpus"
 echo "==> building the fuzzer with $cc (ASan + UBSan)"
-"$cc" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -ICSources/CAnpiMedia/include $(pkg-config --cflags speexdsp libopusenc) \
+linker=""
+[ -x "$(dirname "$cc")/ld.lld" ] && linker="-fuse-ld=lld"
+"$cc" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $linker \
+    -ICSources/CAnpiMedia/include $(pkg-config --cflags speexdsp opus libopusenc) \
     CSources/CAnpiMedia/*.c Tests/Fuzz/fuzz_media.c \
-    $(pkg-config --libs speexdsp libopusenc) -lm -o "$out/fuzz_media"
+    $(pkg-config --libs speexdsp opus libopusenc) -lm -o "$out/fuzz_media" >"$out/build.log" 2>&1 || {
+    cat "$out/build.log" >&2
+    echo "error: the fuzzer did not build" >&2
+    exit 1
+}
 # Seed one input per part so every part is reached from the first second.
 for part in 0 1 2 3; do
     head -c 512 /dev/zero | tr '\0' '\1' | { printf "\\x0$part"; cat; } > "$out/corpus/seed-$part"
