@@ -38,7 +38,41 @@ public final class JitterBuffer {
     }
 
     /// Counters since creation or `reset`.
-    public typealias Statistics = anpi_jitter_stats
+    public struct Statistics: Sendable, Equatable {
+        /// Frames accepted by `push`, duplicates included.
+        public var received: UInt64
+        /// The same chunk and timestamp again (ignored).
+        public var duplicates: UInt64
+        /// Frames pushed after a higher chunk.
+        public var reordered: UInt64
+        /// Frames pushed after their slot was given up (delivered as `.late`).
+        public var late: UInt64
+        /// Chunks the timeline passed without them.
+        public var lost: UInt64
+        /// Output frames made entirely of fill.
+        public var filled: UInt64
+        /// Milliseconds of fill emitted.
+        public var filledMilliseconds: UInt64
+        /// Jumps beyond the fill limit and backward steps.
+        public var resyncs: UInt64
+        /// Frames emitted, fill and late ones included.
+        public var delivered: UInt64
+        /// The most audio held at once.
+        public var maxDepthMilliseconds: UInt32
+
+        init(_ s: anpi_jitter_stats) {
+            received = s.received
+            duplicates = s.duplicates
+            reordered = s.reordered
+            late = s.late
+            lost = s.lost
+            filled = s.filled
+            filledMilliseconds = s.filled_ms
+            resyncs = s.resyncs
+            delivered = s.delivered
+            maxDepthMilliseconds = s.max_depth_ms
+        }
+    }
 
     /// Bytes in one output frame.
     public let frameBytes: Int
@@ -92,7 +126,7 @@ public final class JitterBuffer {
     public var statistics: Statistics {
         var s = anpi_jitter_stats()
         anpi_jitter_get_stats(state, &s)
-        return s
+        return Statistics(s)
     }
 
     /// Empties the buffer and zeroes the counters.

@@ -24,8 +24,21 @@ public final class PlayoutFramer {
         public init() {}
     }
 
-    /// A frame to send, and the mark to send after it if any.
-    public typealias Frame = anpi_framer_frame
+    /// A frame that was written, and whether a mark should follow it.
+    public struct Frame: Sendable, Equatable {
+        /// The caller's item handle.
+        public var item: UInt32
+        /// The generation it was sent in.
+        public var generation: UInt32
+        /// The item's milliseconds sent, this frame included.
+        public var itemSentMilliseconds: UInt32
+        /// Send a mark (item, itemSentMilliseconds, generation) after this frame.
+        public var mark: Bool
+        /// The last frame of an ended item.
+        public var itemLast: Bool
+        /// The frame was completed with μ-law silence.
+        public var padded: Bool
+    }
 
     /// Bytes in one frame.
     public let frameBytes: Int
@@ -62,8 +75,9 @@ public final class PlayoutFramer {
 
     /// The next frame if one may be sent at `now`, written into `output`.
     public func pop(now: UInt64, into output: UnsafeMutableBufferPointer<UInt8>) -> Frame? {
-        var info = anpi_framer_frame()
-        return anpi_framer_pop(state, now, output.baseAddress, output.count, &info) == 1 ? info : nil
+        var i = anpi_framer_frame()
+        guard anpi_framer_pop(state, now, output.baseAddress, output.count, &i) == 1 else { return nil }
+        return Frame(item: i.item, generation: i.generation, itemSentMilliseconds: i.item_sent_ms, mark: i.mark != 0, itemLast: i.item_last != 0, padded: i.padded != 0)
     }
 
     /// When a frame may next be sent (nil: nothing queued).
