@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Quick start, command 2: run every test — the C core under libFuzzer with
 # AddressSanitizer + UndefinedBehaviorSanitizer (FUZZ_SECONDS, default 60),
-# then the whole Swift test suite.
+# the allocation thresholds of the benchmark suite, then the Swift test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/deps.sh
 anpi_install_debian_packages
 bash Tests/Fuzz/run-fuzzer.sh "${FUZZ_SECONDS:-60}"
+echo "==> allocation benchmarks: every 20 ms stage must allocate nothing (Benchmarks/)"
+(cd Benchmarks && swift package benchmark thresholds check --target MediaCoreBenchmarks)
 echo "==> swift test"
 swift build --build-tests
 swift test --skip-build

@@ -1,0 +1,132 @@
+import Foundation
+import Twilio
+
+/// The gateway's settings, read once at start-up from the environment and a
+/// `.env` file in the working directory (the real environment wins).
+///
+/// Secrets (`TWILIO_AUTH_TOKEN`, `OPENAI_API_KEY`, `STREAM_TOKEN_SECRET`) are
+/// kept out of `description` and of every error message.
+public struct GatewayConfiguration: Sendable, CustomStringConvertible {
+    /// The model-side audio format (design §2).
+    public enum AudioFormat: String, Sendable, CaseIterable {
+        case pcmu, pcma, pcm24k
+    }
+
+    public var twilioAccountSID: String
+    public var twilioAuthToken: String
+    /// The caller id calls are placed from (`PHONE_NUMBER_FROM`).
+    public var phoneNumberFrom: String
+    /// `https://…` base that Twilio reaches this gateway at (`PUBLIC_BASE_URL`, else `https://DOMAIN`).
+    public var publicBaseURL: String
+    public var openAIAPIKey: String
+    /// Listening address (`HOST`, default 0.0.0.0 as the original app) and port (`PORT`, default 8080).
+    public var host: String
+    public var port: Int
+    public var openAIRealtimeURL: String
+    public var openAIRealtimeModel: String
+    public var twilioAPIBaseURL: String
+    public var audioFormat: AudioFormat
+    /// Secret for stream tokens; defaults to one derived from the auth token, which every instance shares.
+    public var streamTokenSecret: String
+    /// How long a stream token stays valid (`STREAM_TOKEN_TTL_SECONDS`, default 900).
+    public var streamTokenTTLSeconds: Int
+    /// Deadline of one Twilio REST attempt (`TWILIO_TIMEOUT_SECONDS`, default 10).
+    public var twilioTimeoutSeconds: Double
+    /// Ring time asked of Twilio (`CALL_TIMEOUT_SECONDS`, default 60).
+    public var callTimeoutSeconds: Int
+    /// `MACHINE_DETECTION`: off (default), `Enable` or `DetectMessageEnd`, always asynchronous.
+    public var machineDetection: CallRequest.MachineDetection?
+    /// How long permission look-ups are cached (`PERMISSION_CACHE_SECONDS`, default 300).
+    public var permissionCacheSeconds: Double
+
+    /// The `wss://` (or `ws://` for an `http://` base) URL of `/media-stream`, without a query string.
+    public var mediaStreamURL: String {
+        var base = publicBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        if base.hasPrefix("https://") { return "wss://" + base.dropFirst(8) + "/media-stream" }
+        if base.hasPrefix("http://") { return "ws://" + base.dropFirst(7) + "/media-stream" }
+        return "wss://" + base + "/media-stream"
+    }
+
+    /// Where Twilio posts call progress.
+    public var statusCallbackURL: String {
+        var base = publicBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/call-status"
+    }
+
+    /// Reads the configuration from `environment` over the variables of the `.env` file at `dotEnvPath` (if it exists).
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment, dotEnvPath: String? = ".env") throws(ConfigurationError) -> GatewayConfiguration {
+        var merged: [String: String] = [:]
+        if let dotEnvPath, let text = try? String(contentsOfFile: dotEnvPath, encoding: .utf8) {
+            for (k, v) in DotEnv.parse(text) { merged[k] = v }
+        }
+        for (k, v) in environment { merged[k] = v }
+        return try GatewayConfiguration(variables: merged)
+    }
+
+    /// Builds the configuration from a complete set of variables.
+    public init(variables env: [String: String]) throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            guard let v = env[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        func required(_ name: String) throws(ConfigurationError) -> String {
+            guard let v = value(name) else { throw ConfigurationError("\(name) is not set") }
+            return v
+        }
+        func integer(_ name: String, default d: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            guard let text = value(name) else { return d }
+            guard let n = Int(text), range.contains(n) else {
+                throw ConfigurationError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            }
+            return n
+        }
+        twilioAccountSID = try required("TWILIO_ACCOUNT_SID")
+        twilioAuthToken = try required("TWILIO_AUTH_TOKEN")
+        phoneNumberFrom = try required("PHONE_NUMBER_FROM")
+        openAIAPIKey = try required("OPENAI_API_KEY")
+        if let base = value("PUBLIC_BASE_URL") {
+            guard base.hasPrefix("https://") || base.hasPrefix("http://") else {
+                throw ConfigurationError("PUBLIC_BASE_URL must start with https:// (or http:// for loopback tests), not '\(base)'")
+            }
+            publicBaseURL = base
+        } else if let domain = value("DOMAIN") {
+            // The original app took a bare host name; tolerate a scheme or trailing slash too.
+            var d = domain
+            for prefix in ["https://", "http://", "wss://"] where d.hasPrefix(prefix) { d = String(d.dropFirst(prefix.count)) }
+            while d.hasSuffix("/") { d.removeLast() }
+            publicBaseURL = "https://" + d
+        } else {
+            throw ConfigurationError("DOMAIN is not set (or set PUBLIC_BASE_URL)")
+        }
+        host = value("HOST") ?? "0.0.0.0"
+        port = try integer("PORT", default: 8080, range: 0...65535)
+        openAIRealtimeURL = value("OPENAI_REALTIME_URL") ?? "wss://api.openai.com/v1/realtime"
+        openAIRealtimeModel = value("OPENAI_REALTIME_MODEL") ?? "gpt-realtime"
+        twilioAPIBaseURL = value("TWILIO_API_BASE_URL") ?? "https://api.twilio.com"
+        let format = value("REALTIME_AUDIO_FORMAT") ?? "pcmu"
+        guard let audioFormat = AudioFormat(rawValue: format) else {
+            throw ConfigurationError("REALTIME_AUDIO_FORMAT must be pcmu, pcma or pcm24k, not '\(format)'")
+        }
+        self.audioFormat = audioFormat
+        streamTokenSecret = value("STREAM_TOKEN_SECRET") ?? "derived-from-auth-token:" + twilioAuthToken
+        streamTokenTTLSeconds = try integer("STREAM_TOKEN_TTL_SECONDS", default: 900, range: 30...86_400)
+        twilioTimeoutSeconds = Double(try integer("TWILIO_TIMEOUT_SECONDS", default: 10, range: 1...120))
+        callTimeoutSeconds = try integer("CALL_TIMEOUT_SECONDS", default: 60, range: 5...600)
+        permissionCacheSeconds = Double(try integer("PERMISSION_CACHE_SECONDS", default: 300, range: 0...86_400))
+        switch value("MACHINE_DETECTION")?.lowercased() {
+        case nil, "off", "false", "0": machineDetection = nil
+        case "enable", "on", "true": machineDetection = .enable
+        case "detectmessageend": machineDetection = .detectMessageEnd
+        case let other?: throw ConfigurationError("MACHINE_DETECTION must be off, Enable or DetectMessageEnd, not '\(other)'")
+        }
+    }
+
+    /// Settings without secrets, for the start-up log.
+    public var description: String {
+        "listen \(host):\(port), public \(publicBaseURL), stream \(mediaStreamURL), from \(phoneNumberFrom), "
+            + "Twilio \(twilioAPIBaseURL) account \(twilioAccountSID.prefix(6))…, model \(openAIRealtimeModel) at \(openAIRealtimeURL), "
+            + "audio \(audioFormat.rawValue)"
+    }
+}

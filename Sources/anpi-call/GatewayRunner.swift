@@ -1,0 +1,97 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Gateway
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Twilio
+import UnixSignals
+
+/// Starts the gateway for `serve`, `call`, `--server-only` and `--call=`.
+enum GatewayRunner {
+    static let environmentHelp = """
+        Configuration comes from the environment and a .env file in the working directory
+        (the environment wins). Required: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
+        PHONE_NUMBER_FROM, OPENAI_API_KEY, and DOMAIN or PUBLIC_BASE_URL. Optional: PORT (8080),
+        HOST (0.0.0.0), TWILIO_API_BASE_URL, OPENAI_REALTIME_URL, OPENAI_REALTIME_MODEL,
+        REALTIME_AUDIO_FORMAT (pcmu|pcma|pcm24k), LOG_LEVEL (info) — see the README.
+        """
+
+    /// Runs until SIGINT/SIGTERM; with a request, places that call once the server listens.
+    static func run(placing request: OutboundCallRequest?) async throws {
+        let configuration: GatewayConfiguration
+        do {
+            configuration = try GatewayConfiguration.load()
+        } catch {
+            StandardError.error(error.message)
+            throw ExitCode(2)
+        }
+        let logger = makeLogger()
+        logger.info("starting: \(configuration)")
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let server = GatewayServer(configuration: configuration, httpClient: httpClient, logger: logger)
+        let placed = PlacedCallOutcome()
+        let app = server.makeApplication { port in
+            logger.info("listening on \(configuration.host):\(port)")
+            guard let request else { return }
+            do {
+                let call = try await server.outboundCalls.place(request)
+                print(#"{"success": true, "call_sid": "\#(call.callSID)", "call_id": "\#(call.callID)", "to_number": "\#(call.toNumber)", "message": "Call initiated successfully"}"#)
+            } catch {
+                StandardError.error("\(error)")
+                await placed.fail()
+            }
+        }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let watcher = Task {
+            // A call that could not be placed ends the process with status 1.
+            if await placed.waitForFailure() { await group.triggerGracefulShutdown() }
+        }
+        defer { watcher.cancel() }
+        do {
+            try await group.run()
+            await placed.finish()
+        } catch {
+            await placed.finish()
+            try? await httpClient.shutdown()
+            StandardError.error("the gateway stopped: \(error)")
+            throw ExitCode(1)
+        }
+        try? await httpClient.shutdown()
+        if await placed.failed { throw ExitCode(1) }
+    }
+
+    static func makeLogger() -> Logger {
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "anpi-call")
+    }
+}
+
+/// Whether the call `anpi-call call` asked for failed.
+actor PlacedCallOutcome {
+    private(set) var failed = false
+    private var waiters: [CheckedContinuation<Bool, Never>] = []
+
+    func fail() {
+        failed = true
+        for w in waiters { w.resume(returning: true) }
+        waiters.removeAll()
+    }
+
+    /// The gateway stopped: release anyone still waiting.
+    func finish() {
+        for w in waiters { w.resume(returning: false) }
+        waiters.removeAll()
+    }
+
+    func waitForFailure() async -> Bool {
+        if failed { return true }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+}

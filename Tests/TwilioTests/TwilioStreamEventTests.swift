@@ -1,0 +1,48 @@
+import Testing
+import Twilio
+
+@Suite struct TwilioStreamEventTests {
+    @Test func parsesEachEvent() throws {
+        #expect(try TwilioStreamEvent.parse(#"{"event":"connected","protocol":"Call","version":"1.0.0"}"#) == .connected(protocolName: "Call", version: "1.0.0"))
+        let start = try TwilioStreamEvent.parse(#"""
+            {"event":"start","sequenceNumber":"1","start":{"accountSid":"ACfake","streamSid":"MZfake","callSid":"CAfake","tracks":["inbound"],
+             "customParameters":{"callId":"c_1","token":"t"},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":"MZfake"}
+            """#)
+        guard case .start(let s) = start else { Issue.record("not a start"); return }
+        #expect(s.streamSid == "MZfake" && s.callSid == "CAfake" && s.customParameters == ["callId": "c_1", "token": "t"] && s.isMulaw8kMono)
+        #expect(try TwilioStreamEvent.parse(#"{"event":"media","sequenceNumber":"3","media":{"track":"inbound","chunk":"1","timestamp":"5","payload":"/38A"},"streamSid":"MZ"}"#)
+            == .media(chunk: 1, timestamp: 5, payload: [0xFF, 0x7F, 0x00]))
+        #expect(try TwilioStreamEvent.parse(#"{"event":"mark","streamSid":"MZ","mark":{"name":"item_1:20:g0"}}"#) == .mark(name: "item_1:20:g0"))
+        #expect(try TwilioStreamEvent.parse(#"{"event":"dtmf","dtmf":{"track":"inbound_track","digit":"1"}}"#) == .dtmf(digit: "1"))
+        #expect(try TwilioStreamEvent.parse(#"{"event":"stop","stop":{"callSid":"CA"}}"#) == .stop)
+    }
+
+    @Test(arguments: [
+        ("not json", "malformed"),
+        (#"{"no":"event"}"#, "malformed"),
+        (#"{"event":"media","media":{"chunk":"1","timestamp":"5"}}"#, "malformed"),
+        (#"{"event":"media","media":{"chunk":"x","timestamp":"5","payload":""}}"#, "malformed"),
+        (#"{"event":"media","media":{"chunk":"1","timestamp":"5","payload":"***"}}"#, "malformed"),
+        (#"{"event":"start","start":{}}"#, "malformed"),
+        (#"{"event":"mark"}"#, "malformed"),
+        (#"{"event":"hello"}"#, "unknown"),
+    ])
+    func refusesBadMessages(text: String, kind: String) {
+        do {
+            _ = try TwilioStreamEvent.parse(text)
+            Issue.record("accepted \(text)")
+        } catch {
+            switch error {
+            case .malformed: #expect(kind == "malformed")
+            case .unknownEvent: #expect(kind == "unknown")
+            default: Issue.record("unexpected \(error)")
+            }
+        }
+    }
+
+    @Test func commandsAreTwilioJSON() {
+        #expect(TwilioStreamCommand.media(payload: [0xFF, 0x7F, 0x00]).json(streamSid: "MZ1") == #"{"event":"media","streamSid":"MZ1","media":{"payload":"/38A"}}"#)
+        #expect(TwilioStreamCommand.mark(name: "a\"b").json(streamSid: "MZ1") == #"{"event":"mark","streamSid":"MZ1","mark":{"name":"a\"b"}}"#)
+        #expect(TwilioStreamCommand.clear.json(streamSid: "MZ1") == #"{"event":"clear","streamSid":"MZ1"}"#)
+    }
+}
