@@ -99,12 +99,10 @@ let package = Package(
             name: "MediaCoreTests",
             dependencies: ["MediaCore", "CAnpiMedia"],
             exclude: ["Resources"],
-            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TwilioTests",
             dependencies: ["Twilio"],
-            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GatewayTests",
@@ -113,10 +111,12 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SimulatorsTests",
@@ -126,12 +126,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AnpiCallTests",
             dependencies: ["anpi-call", "MediaCore"],
-            swiftSettings: swiftSettings
         ),
     ],
     cLanguageStandard: .c11

@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import Foundation
+import Gateway
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+/// Runs a real gateway on a free loopback port for one test, then shuts it down.
+struct GatewayHarness {
+    let baseURL: String
+    let port: Int
+    let server: GatewayServer
+    let http: HTTPClient
+
+    /// Starts a gateway with `variables` over a fake-credential default set, runs `body`, and stops it.
+    static func with<T: Sendable>(_ variables: [String: String] = [:], _ body: (GatewayHarness) async throws -> T) async throws -> T {
+        let port = try FreePort.find()
+        var env = [
+            "TWILIO_ACCOUNT_SID": "ACtest00000000000000000000000000", "TWILIO_AUTH_TOKEN": "test-auth-token",
+            "PHONE_NUMBER_FROM": "+15005550006", "OPENAI_API_KEY": "sk-test-fake",
+            "PUBLIC_BASE_URL": "http://127.0.0.1:\(port)", "HOST": "127.0.0.1", "PORT": "\(port)",
+            "TWILIO_API_BASE_URL": "http://127.0.0.1:9", "TWILIO_TIMEOUT_SECONDS": "2",
+        ]
+        env.merge(variables) { $1 }
+        let configuration = try GatewayConfiguration(variables: env)
+        var logger = Logger(label: "gateway-test")
+        logger.logLevel = .warning
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let server = GatewayServer(configuration: configuration, httpClient: http, logger: logger)
+        let ready = AsyncStream<Int>.makeStream()
+        let app = server.makeApplication { port in ready.continuation.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let running = Task { try await group.run() }
+        var iterator = ready.stream.makeAsyncIterator()
+        guard let bound = await iterator.next() else { throw HarnessError.didNotStart }
+        let harness = GatewayHarness(baseURL: "http://127.0.0.1:\(bound)", port: bound, server: server, http: http)
+        do {
+            let result = try await body(harness)
+            await group.triggerGracefulShutdown()
+            try await running.value
+            try await http.shutdown()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await running.value
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    /// Sends a request and returns (status, body text).
+    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String = "application/json") async throws -> (Int, String) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await http.execute(request, timeout: .seconds(30))
+        var buffer = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), buffer.readString(length: buffer.readableBytes) ?? "")
+    }
+
+    /// The JSON object of a body.
+    static func json(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    enum HarnessError: Error { case didNotStart }
+}
+
+/// A loopback TCP port that was free a moment ago (bound to 0, read back, released).
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
