@@ -313,21 +313,21 @@ import Testing
 
     /// Chunk sizes covering `total`: fixed sizes 1, 7, 160, 1000 and a seeded random mix.
     static func chunkings(total: Int, seed: UInt64) -> [[Int]] {
-        var rng = SeededRNG(seed)
+        var rng = SplitMix64(seed: seed)
         let random = (0..<total).map { _ in Int.random(in: 1...1100, using: &rng) }
         return [[1], [7], [160], [1000]].map { Array(repeating: $0[0], count: total / $0[0] + 1) } + [random]
     }
 
     /// Full-scale noise with bursts of a full-scale square wave, whose overshoot clips both ways.
     static func noise16(count: Int, seed: UInt64) -> [Int16] {
-        var rng = SeededRNG(seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<count).map { i in
             (i / 500) % 2 == 1 ? ((i / 20) % 2 == 0 ? .max : .min) : Int16.random(in: .min ... .max, using: &rng)
         }
     }
 
     static func noiseFloat(count: Int, seed: UInt64) -> [Float] {
-        var rng = SeededRNG(seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<count).map { _ in Float.random(in: -1.5...1.5, using: &rng) }
     }
 
@@ -355,15 +355,3 @@ extension Float: ResamplerSample {
     }
 }
 
-/// SplitMix64, seeded, so that random chunkings are reproducible.
-private struct SeededRNG: RandomNumberGenerator {
-    private var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
