@@ -3,9 +3,10 @@ import MediaCore
 import Testing
 
 /// `AudioConverter`: formats, resampling with delay compensation, chunking, and clean failures.
-@Suite struct AudioConverterTests {
+@Suite final class AudioConverterTests {
     let dir: URL
     init() throws { dir = try TestResources.temporaryDirectory() }
+    deinit { try? FileManager.default.removeItem(at: dir) }
 
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
     func bytes(_ name: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(name)))) }
