@@ -13,6 +13,7 @@ public actor CallStatusStore {
     }
 
     private var events: [String: [Event]] = [:]
+    private var waiters: [(sid: String, status: String, continuation: CheckedContinuation<Void, Never>)] = []
     private var order: [String] = []
     private let capacity: Int
 
@@ -35,7 +36,18 @@ public actor CallStatusStore {
             list.insert(event, at: at)
         }
         events[sid] = list
+        let statuses = Set(list.map(\.callStatus))
+        let isReady = { (w: (sid: String, status: String, continuation: CheckedContinuation<Void, Never>)) in w.sid == sid && statuses.contains(w.status) }
+        let ready = waiters.filter(isReady)
+        waiters.removeAll(where: isReady)
+        for w in ready { w.continuation.resume() }
         return true
+    }
+
+    /// Returns once a callback with `status` has been recorded for `callSID`.
+    public func waitFor(callSID: String, status: String) async {
+        if events[callSID]?.contains(where: { $0.callStatus == status }) == true { return }
+        await withCheckedContinuation { waiters.append((callSID, status, $0)) }
     }
 
     /// The callbacks of `callSID` in sequence order.
