@@ -1,133 +1,153 @@
 import AsyncHTTPClient
-import Hummingbird
+import Foundation
 import Logging
-import NIOCore
-import ServiceLifecycle
-import Synchronization
 
-/// A faithful local stand-in for Twilio's Voice REST API (2010-04-01) on
-/// 127.0.0.1: create and update calls, the caller-id and number lists, both
-/// error shapes, Basic auth, status callbacks in or out of order, and fault
-/// injection. Tests, the demo and the load test point `TWILIO_API_BASE_URL`
-/// at it; `GET /sim/calls` shows the TwiML each call carried.
-public final class TwilioAPISimulator: Sendable {
-    /// The simulated account.
-    public struct Configuration: Sendable {
-        /// Obviously fake defaults: this is a test tool.
-        public var accountSID = "ACsimulated00000000000000000000000"
-        public var authToken = "simulated-auth-token"
-        /// Numbers `OutgoingCallerIds.json` lists (allowed `From` and destinations).
-        public var verifiedCallerIDs: Set<String> = []
-        /// Numbers `IncomingPhoneNumbers.json` lists (allowed `From` and destinations).
-        public var accountNumbers: Set<String> = ["+15005550006"]
-        /// Post `initiated`, `ringing`, `answered`, `completed` to `StatusCallback`.
-        public var sendsStatusCallbacks = true
-        /// Order of those callbacks (`SequenceNumber` always says the true order).
-        public var callbackOrder: CallbackOrder = .inOrder
-        /// Where to listen; port 0 picks a free one.
-        public var host = "127.0.0.1"
-        public var port = 0
-        /// Called with each created call: a later issue plugs the simulated callee in here.
-        public var dialer: (@Sendable (SimulatedCall) async -> Void)?
+/// A faithful local stand-in for Twilio's Voice REST API (2010-04-01), on Hummingbird 2.
+///
+/// It answers `Calls.json` create / fetch / update, `OutgoingCallerIds.json` and
+/// `IncomingPhoneNumbers.json` with Twilio's JSON (snake_case, 201 on create, both error shapes),
+/// checks Basic auth, records every request, injects faults on demand, walks each call through
+/// `queued → ringing → in-progress → completed`, and POSTs status callbacks (in order or shuffled).
+/// `GET /sim/calls` and `GET /sim/requests` show the same records as ``calls()`` and ``requests()``.
+///
+/// ```swift
+/// let twilio = TwilioAPISimulator(configuration: .init())
+/// try await twilio.start()
+/// // point a client at await twilio.baseURL …
+/// await twilio.stop()
+/// ```
+/// Every piece of mutable state lives in this actor. Call ``stop()`` when done: it ends the server,
+/// the calls' background work and the callback client.
+public actor TwilioAPISimulator {
+    /// Called when a call is answered, with the call as it then stands; a simulated callee connects
+    /// to ``SimulatedCall/streamURL`` here. Returning means the callee hung up. The task is cancelled
+    /// when the call ends otherwise (hung up through the API, TwiML replaced by one without a stream).
+    public typealias Dialer = @Sendable (SimulatedCall) async -> Void
 
-        public init() {}
-    }
-
-    /// In which order status callbacks are posted.
-    public enum CallbackOrder: Sendable, Equatable {
-        case inOrder
-        /// A seeded permutation, to exercise out-of-order handling.
-        case shuffled(seed: UInt64)
-    }
-
+    /// The settings it was made with.
     public let configuration: Configuration
-    let state = TwilioSimulatorState()
     let logger: Logger
-    let callbacks: AsyncStream<CallbackJob>.Continuation
-    private let callbackJobs: AsyncStream<CallbackJob>
-    private let runtime = Mutex<Runtime?>(nil)
+    let dialer: Dialer?
+    let observer: (@Sendable (SimulatedCallEvent) -> Void)?
+    let startDate = Date()
 
-    private struct Runtime: Sendable {
-        var port: Int
-        var group: ServiceGroup
-        var server: Task<Void, any Error>
-        var worker: Task<Void, Never>
-        var http: HTTPClient
-    }
+    var records: [String: CallRecord] = [:]
+    var callOrder: [String] = []
+    var requestLog: [SimulatedRequest] = []
+    var faults: [FaultTarget: [PendingFault]] = [:]
 
-    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "twilio-simulator")) {
+    private var server: LoopbackServer?
+    private var starting = false
+    var stopping = OneShotSignal()
+    var callbackClient: HTTPClient?
+    private var callQueue: AsyncStream<String>.Continuation?
+    private var background: Task<Void, Never>?
+
+    /// A simulator that is not yet listening.
+    /// - Parameters:
+    ///   - dialer: runs the callee side of each answered call; nil lets calls last ``Configuration/callDuration``.
+    ///   - logger: where to log; by default warnings and errors only.
+    ///   - observer: told of each call created, redirected and ended (called on the simulator; keep it quick).
+    public init(configuration: Configuration = .init(), logger: Logger? = nil, dialer: Dialer? = nil, observer: (@Sendable (SimulatedCallEvent) -> Void)? = nil) {
         self.configuration = configuration
-        self.logger = logger
-        // Bounded: a flood of calls drops the oldest pending callbacks rather than growing memory.
-        (callbackJobs, callbacks) = AsyncStream.makeStream(of: CallbackJob.self, bufferingPolicy: .bufferingNewest(10_000))
+        self.logger = logger ?? .quiet("twilio-simulator")
+        self.dialer = dialer
+        self.observer = observer
     }
 
-    /// `http://127.0.0.1:PORT` once started.
-    public var baseURL: String { "http://\(configuration.host):\(port)" }
+    /// The port it listens on, once started.
+    public var port: Int? { server?.port }
 
-    /// The bound port (0 before `start`).
-    public var port: Int { runtime.withLock { $0?.port ?? 0 } }
+    /// `http://127.0.0.1:PORT`: what `TWILIO_API_BASE_URL` should be. Empty before ``start()``.
+    public var baseURL: String {
+        server.map { LoopbackServer.baseURL(host: configuration.host, port: $0.port) } ?? ""
+    }
 
-    /// Starts listening; returns once the port is bound.
-    public func start() async throws {
-        let router = Router(context: BasicRequestContext.self)
-        addRoutes(to: router)
-        let ready = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "twilio-simulator"),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let server = Task { try await group.run() }
-        var it = ready.stream.makeAsyncIterator()
-        guard let port = await it.next(), port > 0 else {
-            server.cancel()
-            throw SimulatorError.couldNotListen(configuration.host, configuration.port)
-        }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let worker = Task { [callbackJobs, logger] in
-            for await job in callbackJobs {
-                await job.send(with: http, logger: logger)
+    /// Starts listening and returns the base URL once the server accepts connections.
+    /// - Throws: ``SimulatorError/alreadyRunning``, ``SimulatorError/couldNotListen(address:reason:)``.
+    @discardableResult
+    public func start() async throws -> String {
+        guard server == nil, !starting else { throw SimulatorError.alreadyRunning }
+        starting = true
+        defer { starting = false }
+        stopping = OneShotSignal()
+        let started = try await LoopbackServer.start(router: makeRouter(), host: configuration.host, port: configuration.port, serverName: "twilio-simulator", logger: logger)
+        server = started
+        callbackClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let (queue, continuation) = AsyncStream<String>.makeStream()
+        callQueue = continuation
+        background = Task { await Self.runCalls(queue, on: self) }
+        logger.info("Twilio API simulator listening", metadata: ["url": "\(baseURL)"])
+        return baseURL
+    }
+
+    /// Stops the server (releasing any injected delay), cancels every call's background work and
+    /// status callbacks, and shuts the callback client down. Safe to call twice.
+    public func stop() async {
+        guard let running = server else { return }
+        server = nil
+        await stopping.fire()
+        await running.stop()
+        callQueue?.finish()
+        callQueue = nil
+        background?.cancel()
+        await background?.value
+        background = nil
+        try? await callbackClient?.shutdown()
+        callbackClient = nil
+    }
+
+    /// Every call created, oldest first.
+    public func calls() -> [SimulatedCall] {
+        callOrder.compactMap { records[$0]?.call }
+    }
+
+    /// The call with `sid`, if it exists.
+    public func call(_ sid: String) -> SimulatedCall? {
+        records[sid]?.call
+    }
+
+    /// Every request received, oldest first (faulted and refused ones included).
+    public func requests() -> [SimulatedRequest] {
+        requestLog
+    }
+
+    /// The requests received for `endpoint`, oldest first: e.g. to count a client's retries.
+    public func requests(to endpoint: TwilioEndpoint) -> [SimulatedRequest] {
+        requestLog.filter { $0.endpoint == endpoint }
+    }
+
+    /// Ends a live call from the callee's side (e.g. `.completed`, `.busy`, `.noAnswer`, `.failed`).
+    /// Does nothing to a call that is already over.
+    public func endCall(_ sid: String, as status: SimulatedCall.Status = .completed) async {
+        await end(sid, as: status)
+    }
+
+    /// Runs each created call's progress as a child of one task, so that ``stop()`` cancels them all.
+    private static func runCalls(_ queue: AsyncStream<String>, on simulator: TwilioAPISimulator) async {
+        await withDiscardingTaskGroup { group in
+            for await sid in queue {
+                group.addTask { await simulator.runCall(sid) }
             }
         }
-        runtime.withLock { $0 = Runtime(port: port, group: group, server: server, worker: worker, http: http) }
-        logger.info("simulated Twilio API listening on \(baseURL)")
     }
 
-    /// Stops the server and the callback sender.
-    public func stop() async {
-        guard let r = runtime.withLock({ rt -> Runtime? in defer { rt = nil }; return rt }) else { return }
-        callbacks.finish()
-        r.worker.cancel()
-        await r.group.triggerGracefulShutdown()
-        _ = try? await r.server.value
-        _ = await r.worker.value
-        try? await r.http.shutdown()
+    /// Hands a new call to the background task.
+    func schedule(_ sid: String) {
+        callQueue?.yield(sid)
     }
 
-    /// Makes the next `times` matching requests misbehave (to one destination if `to` is set).
-    public func inject(_ fault: SimulatedFault, on endpoint: SimulatedFault.Endpoint = .any, times: Int = 1, to: String? = nil) async {
-        await state.add(fault, endpoint: endpoint, times: times, to: to)
+    /// Ends the call, wakes its progress task and tells the observer.
+    func end(_ sid: String, as status: SimulatedCall.Status) async {
+        guard var record = records[sid], record.end(status) else { return }
+        records[sid] = record
+        observer?(.ended(record.call))
+        await record.ended.fire()
     }
 
-    /// Removes every pending fault.
-    public func clearFaults() async { await state.clearFaults() }
-
-    /// The calls created so far.
-    public func calls() async -> [SimulatedCall] { await state.calls }
-
-    /// Every request received so far.
-    public func requests() async -> [RecordedRequest] { await state.requests }
-}
-
-/// Why the simulator could not run.
-public enum SimulatorError: Error, CustomStringConvertible {
-    case couldNotListen(String, Int)
-
-    public var description: String {
-        switch self {
-        case .couldNotListen(let host, let port): "could not listen on \(host):\(port)"
-        }
+    /// Waits `duration`, or less if the simulator stops meanwhile.
+    func pause(_ duration: Duration) async {
+        guard duration > .zero else { return }
+        _ = await OneShotSignal.sleep(for: duration, unless: stopping)
     }
 }

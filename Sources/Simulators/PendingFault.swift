@@ -1,0 +1,5 @@
+/// A fault waiting to be applied, with how many more requests it applies to.
+struct PendingFault: Sendable {
+    var fault: SimulatedFault
+    var remaining: Int
+}
