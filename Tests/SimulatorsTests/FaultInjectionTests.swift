@@ -63,6 +63,18 @@ import Twilio
         }
     }
 
+    @Test func ourClientRedirectsACallToSayAndHangUp() async throws {
+        try await SimulatorHarness.with({ $0.callDuration = nil }) { h in
+            let client = h.restClient(retries: 0)
+            let request = CallRequest(to: try #require(E164Number(SimulatorHarness.verified)), from: SimulatorHarness.from, twiml: SimulatorHarness.streamTwiML)
+            let call = try await client.createCall(request)
+            let apology = TwiML.sayAndHangUp("申し訳ありません。後ほどおかけ直しします。")
+            _ = try await client.redirect(callSID: call.sid, twiml: apology)
+            #expect(await h.simulator.call(call.sid)?.twimlHistory.last == apology)
+            await #expect(throws: TwilioAPIError.self) { try await client.redirect(callSID: "CA" + String(repeating: "0", count: 32), twiml: apology) }
+        }
+    }
+
     @Test func aDelayMakesTheClientTimeOutAndStopDoesNotWaitForIt() async throws {
         let started = ContinuousClock.now
         try await SimulatorHarness.with { h in
