@@ -55,6 +55,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // OpenAI Realtime (GA): typed client and server events, session configuration.
+        .target(
+            name: "Realtime",
+            swiftSettings: swiftSettings
+        ),
         // The HTTP/WebSocket gateway: configuration, routes, outbound calls, call status.
         .target(
             name: "Gateway",
@@ -104,6 +109,10 @@ let package = Package(
         .testTarget(
             name: "TwilioTests",
             dependencies: ["Twilio"],
+        ),
+        .testTarget(
+            name: "RealtimeTests",
+            dependencies: ["Realtime"]
         ),
         .testTarget(
             name: "GatewayTests",

@@ -1,0 +1,30 @@
+import Foundation
+
+/// An event the gateway sends to the model (GA names).
+public enum RealtimeClientEvent: Sendable {
+    case sessionUpdate(RealtimeSessionConfiguration)
+    /// Callee audio in the session's input format.
+    case appendAudio([UInt8])
+    /// Ask for a response (after the previous `response.done`).
+    case createResponse
+    case cancelResponse
+    /// Cut an assistant item at what the callee actually heard.
+    case truncate(itemID: String, audioEndMilliseconds: Int)
+    /// The result of a function call (always sent, errors included).
+    case functionCallOutput(callID: String, output: String)
+
+    /// The JSON text frame.
+    public func json() -> String {
+        let object: [String: Any] = switch self {
+        case .sessionUpdate(let c): ["type": "session.update", "session": c.sessionObject]
+        case .appendAudio(let bytes): ["type": "input_audio_buffer.append", "audio": Data(bytes).base64EncodedString()]
+        case .createResponse: ["type": "response.create"]
+        case .cancelResponse: ["type": "response.cancel"]
+        case .truncate(let item, let ms): ["type": "conversation.item.truncate", "item_id": item, "content_index": 0, "audio_end_ms": ms]
+        case .functionCallOutput(let callID, let output):
+            ["type": "conversation.item.create", "item": ["type": "function_call_output", "call_id": callID, "output": output]]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
