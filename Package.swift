@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Debian's libspeexdsp-dev and libopus-dev / libopusenc-dev, found with pkg-config.
@@ -58,13 +59,21 @@ let package = Package(
         // OpenAI Realtime (GA): typed client and server events, session configuration.
         .target(
             name: "Realtime",
+            dependencies: [
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The HTTP/WebSocket gateway: configuration, routes, outbound calls, call status.
         .target(
             name: "Gateway",
             dependencies: [
-                "Twilio", "MediaCore",
+                "Twilio", "MediaCore", "Realtime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -74,15 +83,34 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Stand-ins for Twilio (and later OpenAI) that tests, the demo and the load test run against.
+        // Stand-ins for Twilio, OpenAI Realtime and the callee that tests, the demo and the load test run against.
         .target(
             name: "Simulators",
             dependencies: [
-                "Twilio",
+                "Twilio", "Realtime", "MediaCore",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        // Whole calls on loopback (gateway + simulators): the demo, the load test and end-to-end tests.
+        .target(
+            name: "Scenario",
+            dependencies: [
+                "Gateway", "Simulators", "Realtime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -91,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "anpi-call",
             dependencies: [
-                "MediaCore", "Twilio", "Gateway", "Simulators",
+                "MediaCore", "Twilio", "Realtime", "Gateway", "Simulators", "Scenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -117,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Twilio", "Simulators",
+                "Gateway", "Twilio", "Simulators", "Realtime", "MediaCore", "Scenario",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -131,7 +159,8 @@ let package = Package(
         .testTarget(
             name: "SimulatorsTests",
             dependencies: [
-                "Simulators", "Twilio",
+                "Simulators", "Twilio", "Realtime", "MediaCore",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
