@@ -38,6 +38,21 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var machineDetection: CallRequest.MachineDetection?
     /// How long permission look-ups are cached (`PERMISSION_CACHE_SECONDS`, default 300).
     public var permissionCacheSeconds: Double
+    /// The assistant's instructions: the file at `INSTRUCTIONS_FILE`, else ``SafetyScript/instructions``.
+    public var instructions: String
+    /// How long to wait for the callee's 「もしもし」 before the assistant greets first (`GREETING_WAIT_MS`, default 1500).
+    public var greetingWaitMilliseconds: Int
+    /// Where each call's result is POSTed as JSON (`RESULT_WEBHOOK_URL`, off when unset).
+    public var resultWebhookURL: String?
+    /// Hard cap on a call, below the model's 60-minute session limit (`MAX_CALL_SECONDS`, default 3000).
+    public var maxCallSeconds: Int
+    /// Deadline of the Realtime connection (`REALTIME_CONNECT_TIMEOUT_SECONDS`, default 10).
+    public var realtimeConnectTimeoutSeconds: Int
+    /// Added to the played milliseconds known from marks when truncating on barge-in (`BARGE_IN_MARGIN_MS`, default 20:
+    /// the frame playing when the callee spoke has no mark back yet).
+    public var bargeInMarginMilliseconds: Int
+    /// What the callee hears when a failure ends the call (`APOLOGY_MESSAGE`).
+    public var apologyMessage: String
 
     /// The `wss://` (or `ws://` for an `http://` base) URL of `/media-stream`, without a query string.
     public var mediaStreamURL: String {
@@ -115,6 +130,30 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         twilioTimeoutSeconds = Double(try integer("TWILIO_TIMEOUT_SECONDS", default: 10, range: 1...120))
         callTimeoutSeconds = try integer("CALL_TIMEOUT_SECONDS", default: 60, range: 5...600)
         permissionCacheSeconds = Double(try integer("PERMISSION_CACHE_SECONDS", default: 300, range: 0...86_400))
+        if let path = value("INSTRUCTIONS_FILE") {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError("INSTRUCTIONS_FILE '\(path)' cannot be read as UTF-8 text")
+            }
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw ConfigurationError("INSTRUCTIONS_FILE '\(path)' is empty")
+            }
+            instructions = text
+        } else {
+            instructions = SafetyScript.instructions
+        }
+        greetingWaitMilliseconds = try integer("GREETING_WAIT_MS", default: 1500, range: 0...30_000)
+        if let url = value("RESULT_WEBHOOK_URL") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw ConfigurationError("RESULT_WEBHOOK_URL must start with https:// or http://, not '\(url)'")
+            }
+            resultWebhookURL = url
+        } else {
+            resultWebhookURL = nil
+        }
+        maxCallSeconds = try integer("MAX_CALL_SECONDS", default: 3000, range: 10...3540)
+        realtimeConnectTimeoutSeconds = try integer("REALTIME_CONNECT_TIMEOUT_SECONDS", default: 10, range: 1...60)
+        bargeInMarginMilliseconds = try integer("BARGE_IN_MARGIN_MS", default: 20, range: 0...500)
+        apologyMessage = value("APOLOGY_MESSAGE") ?? SafetyScript.apology
         switch value("MACHINE_DETECTION")?.lowercased() {
         case nil, "off", "false", "0": machineDetection = nil
         case "enable", "on", "true": machineDetection = .enable
@@ -127,6 +166,7 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var description: String {
         "listen \(host):\(port), public \(publicBaseURL), stream \(mediaStreamURL), from \(phoneNumberFrom), "
             + "Twilio \(twilioAPIBaseURL) account \(twilioAccountSID.prefix(6))…, model \(openAIRealtimeModel) at \(openAIRealtimeURL), "
-            + "audio \(audioFormat.rawValue)"
+            + "audio \(audioFormat.rawValue), greeting wait \(greetingWaitMilliseconds) ms, "
+            + "result webhook \(resultWebhookURL == nil ? "off" : "on")"
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import Realtime
 import Twilio
 
 /// The gateway's HTTP and WebSocket endpoints (design §6) on Hummingbird 2:
@@ -14,7 +15,11 @@ public struct GatewayServer: Sendable {
     public let outboundCalls: OutboundCallService
     /// Status callbacks received.
     public let callStatuses: CallStatusStore
+    /// Every call's report, live and ended.
+    public let calls: CallRegistry
     let tokens: StreamToken
+    let twilio: TwilioRESTClient
+    let webhook: ResultWebhook?
     let logger: Logger
 
     /// Largest JSON or form body accepted.
@@ -28,8 +33,11 @@ public struct GatewayServer: Sendable {
         var rest = TwilioRESTClient.Configuration(baseURL: configuration.twilioAPIBaseURL, accountSID: configuration.twilioAccountSID, authToken: configuration.twilioAuthToken)
         rest.requestTimeout = .milliseconds(Int64(configuration.twilioTimeoutSeconds * 1000))
         let twilio = TwilioRESTClient(configuration: rest, httpClient: httpClient)
+        self.twilio = twilio
         outboundCalls = OutboundCallService(configuration: configuration, twilio: twilio, logger: logger, now: { Int(Date().timeIntervalSince1970) })
         callStatuses = CallStatusStore()
+        calls = CallRegistry()
+        webhook = configuration.resultWebhookURL.map { ResultWebhook(url: $0, httpClient: httpClient) }
         tokens = StreamToken(secret: configuration.streamTokenSecret)
         self.logger = logger
     }
@@ -72,7 +80,10 @@ public struct GatewayServer: Sendable {
             logger.info("call status", metadata: ["call_sid": "\(form["CallSid"] ?? "")", "status": "\(form["CallStatus"] ?? "")", "seq": "\(form["SequenceNumber"] ?? "-")"])
             return Response(status: .noContent)
         }
-        let streams = MediaStreamHandler(tokens: tokens, logger: logger)
+        var realtime = RealtimeClient.Configuration(url: configuration.openAIRealtimeURL, model: configuration.openAIRealtimeModel, apiKey: configuration.openAIAPIKey)
+        realtime.connectTimeout = .seconds(configuration.realtimeConnectTimeoutSeconds)
+        let streams = MediaStreamHandler(tokens: tokens, settings: CallBridge.Settings(configuration: configuration), realtime: realtime,
+                                         registry: calls, twilio: twilio, webhook: webhook, logger: logger)
         router.ws("/media-stream") { inbound, outbound, context in
             await streams.run(inbound: inbound, outbound: outbound)
         }

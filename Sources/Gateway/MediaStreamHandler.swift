@@ -1,61 +1,111 @@
+import AsyncHTTPClient
 import Foundation
 import HummingbirdWebSocket
 import Logging
 import MediaCore
 import NIOWebSocket
+import Realtime
 import Twilio
 
-/// Serves one `/media-stream` WebSocket: parses Twilio's messages, checks them
-/// with a `MediaStreamSession`, feeds callee audio through the jitter buffer,
-/// and closes the socket with a clear reason on any protocol violation.
-/// (The model side is added by the call bridge.)
+/// Serves one `/media-stream` WebSocket: parses Twilio's messages and checks them with a
+/// `MediaStreamSession` (a violation closes the socket with a clear reason, before anything is spent
+/// on the model); once `start` is authorised it creates the call's ``CallBridge`` and runs the call's
+/// tasks — Twilio writer, Realtime connection, playout pacing, timers — as children of one task
+/// group, so nothing outlives the call.
 struct MediaStreamHandler: Sendable {
     let tokens: StreamToken
+    let settings: CallBridge.Settings
+    let realtime: RealtimeClient.Configuration
+    let registry: CallRegistry
+    let twilio: TwilioRESTClient
+    let webhook: ResultWebhook?
     let logger: Logger
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         var session = MediaStreamSession(tokens: tokens)
         var logger = self.logger
-        let clock = ContinuousClock()
-        let epoch = clock.now
-        var jitter: JitterBuffer?
-        var frame = [UInt8](repeating: 0, count: 160)
-        var frames = 0
-        do {
-            for try await message in inbound.messages(maxSize: GatewayServer.maxStreamMessageBytes) {
-                guard case .text(let text) = message else {
-                    try await close(outbound, .unacceptableData, "binary frames are not part of Twilio's protocol", logger)
-                    return
+        var bridge: CallBridge?
+        await withTaskGroup(of: Void.self) { group in
+            var closeReason: String? = "the socket closed without stop"
+            do {
+                for try await message in inbound.messages(maxSize: GatewayServer.maxStreamMessageBytes) {
+                    guard case .text(let text) = message else {
+                        closeReason = "binary frames are not part of Twilio's protocol"
+                        try await close(outbound, .unacceptableData, closeReason!, logger)
+                        break
+                    }
+                    let outcome: MediaStreamSession.Outcome
+                    do throws(TwilioStreamError) {
+                        outcome = try session.handle(try TwilioStreamEvent.parse(text), now: Int(Date().timeIntervalSince1970))
+                    } catch {
+                        closeReason = error.description
+                        try await close(outbound, error.closeCode, error.description, logger)
+                        break
+                    }
+                    switch outcome {
+                    case .started(let claims, let start):
+                        logger[metadataKey: "call_id"] = "\(claims.callID)"
+                        logger.info("media stream started", metadata: ["call_sid": "\(start.callSid)", "stream_sid": "\(start.streamSid)"])
+                        let created = try CallBridge(settings: settings, claims: claims, start: start, registry: registry, twilio: twilio, logger: logger)
+                        bridge = created
+                        await created.begin()
+                        startTasks(of: created, in: &group, outbound: outbound, logger: logger)
+                    case .stopped:
+                        closeReason = nil
+                        await bridge?.twilio(.stopped)
+                    default:
+                        await bridge?.twilio(outcome)
+                    }
+                    if session.state == .stopped { break }
                 }
-                let now = Int(Date().timeIntervalSince1970)
-                let outcome: MediaStreamSession.Outcome
-                do {
-                    outcome = try session.handle(try TwilioStreamEvent.parse(text), now: now)
-                } catch {
-                    try await close(outbound, error.closeCode, error.description, logger)
-                    return
-                }
-                switch outcome {
-                case .none, .mark, .dtmf:
-                    break
-                case .started(let claims, let start):
-                    logger[metadataKey: "call_id"] = "\(claims.callID)"
-                    logger.info("media stream started", metadata: ["call_sid": "\(start.callSid)", "stream_sid": "\(start.streamSid)"])
-                    jitter = try JitterBuffer()
-                case .media(let chunk, let timestamp, let payload):
-                    let ms = UInt64(epoch.duration(to: clock.now) / .milliseconds(1))
-                    try payload.withUnsafeBufferPointer { try jitter?.push($0, timestamp: timestamp, chunk: chunk, now: ms) }
-                    while let j = jitter, frame.withUnsafeMutableBufferPointer({ j.pop(now: ms, into: $0) }) != .empty { frames += 1 }
-                case .stopped:
-                    let s = jitter?.statistics
-                    logger.info("media stream stopped", metadata: ["frames": "\(frames)", "filled": "\(s?.filled ?? 0)", "late": "\(s?.late ?? 0)", "lost": "\(s?.lost ?? 0)"])
-                    try await outbound.close(.normalClosure, reason: nil)
-                    return
+            } catch {
+                closeReason = "\(error)"
+            }
+            if let bridge {
+                await bridge.twilioClosed(reason: closeReason)
+            } else {
+                logger.notice("media stream ended before start: \(closeReason ?? "stop")")
+            }
+            await group.waitForAll()
+        }
+        if let bridge, let webhook {
+            await webhook.post(await bridge.currentReport(), logger: logger)
+        }
+    }
+
+    /// The call's tasks; each ends when the bridge finishes its streams.
+    private func startTasks(of bridge: CallBridge, in group: inout TaskGroup<Void>, outbound: WebSocketOutboundWriter, logger: Logger) {
+        group.addTask {
+            for await text in bridge.twilioOutbox {
+                do { try await outbound.writeTextMessage(text) } catch { break }
+            }
+            // The call is over on our side: close Twilio's socket (ends the reader loop).
+            try? await outbound.close(.normalClosure, reason: nil)
+        }
+        let realtime = self.realtime
+        group.addTask {
+            let client = RealtimeClient(configuration: realtime, logger: logger)
+            do throws(RealtimeConnectionError) {
+                let ending = try await client.run(
+                    outgoing: bridge.modelOutbox,
+                    onOpen: { await bridge.modelOpened() },
+                    onEvent: { await bridge.model($0) })
+                await bridge.modelEnded(.success(ending))
+            } catch {
+                await bridge.modelEnded(.failure(error))
+            }
+        }
+        group.addTask {
+            var bell = bridge.doorbell.makeAsyncIterator()
+            while true {
+                switch await bridge.pump() {
+                case .stop: return
+                case .idle: if await bell.next() == nil { _ = await bridge.pump(); return }
+                case .after(let ms): try? await Task.sleep(for: .milliseconds(ms))
                 }
             }
-        } catch {
-            logger.notice("media stream ended: \(error)")
         }
+        group.addTask { await bridge.runTimers() }
     }
 
     private func close(_ outbound: WebSocketOutboundWriter, _ code: WebSocketErrorCode, _ reason: String, _ logger: Logger) async throws {

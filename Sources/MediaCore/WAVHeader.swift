@@ -57,8 +57,8 @@ public struct WAVHeader: Equatable, Sendable {
         throw fail("no data chunk")
     }
 
-    /// A 44-byte (PCM) or 46-byte (μ-law) header for mono data of `dataLength` bytes.
-    static func encode(encoding: SampleEncoding, sampleRate: Int, dataLength: Int) -> [UInt8] {
+    /// A 44-byte (PCM) or 46-byte (μ-law) header for `channels` interleaved channels of `dataLength` bytes.
+    static func encode(encoding: SampleEncoding, sampleRate: Int, dataLength: Int, channels: Int = 1) -> [UInt8] {
         let tag: UInt16 = encoding == .mulaw ? 7 : encoding == .alaw ? 6 : encoding == .float32 ? 3 : 1
         let bytesPerSample = encoding.bytesPerSample
         let fmtSize: UInt32 = encoding == .pcm16 || encoding == .float32 ? 16 : 18  // non-PCM carries cbSize
@@ -66,8 +66,8 @@ public struct WAVHeader: Equatable, Sendable {
         h += Array("RIFF".utf8); h += le(UInt32(4 + 8 + Int(fmtSize) + 8 + dataLength))
         h += Array("WAVE".utf8)
         h += Array("fmt ".utf8); h += le(fmtSize)
-        h += le(tag); h += le(UInt16(1)); h += le(UInt32(sampleRate)); h += le(UInt32(sampleRate * bytesPerSample))
-        h += le(UInt16(bytesPerSample)); h += le(UInt16(bytesPerSample * 8))
+        h += le(tag); h += le(UInt16(channels)); h += le(UInt32(sampleRate)); h += le(UInt32(sampleRate * bytesPerSample * channels))
+        h += le(UInt16(bytesPerSample * channels)); h += le(UInt16(bytesPerSample * 8))
         if fmtSize == 18 { h += le(UInt16(0)) }
         h += Array("data".utf8); h += le(UInt32(dataLength))
         return h

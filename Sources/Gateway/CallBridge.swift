@@ -1,0 +1,222 @@
+import Foundation
+import Logging
+import MediaCore
+import Realtime
+import Twilio
+
+/// One call's bridge between Twilio's media stream and the model (design §4). Every piece of the
+/// call's state lives in this actor: the jitter buffer and playout framer of the C core, the audio
+/// conversion of the negotiated mode, the model's items and responses, barge-in, tools and the report.
+///
+/// The bridge does no I/O itself: it writes Twilio messages to ``twilioOutbox``, model events to
+/// ``modelOutbox`` and rings ``doorbell`` when outbound audio is queued. ``MediaStreamHandler`` runs the
+/// tasks that move those to the sockets, so when the call ends (``finish(_:)``) finishing the
+/// streams ends every task of the call.
+actor CallBridge {
+    /// What the bridge needs from the gateway's configuration.
+    struct Settings: Sendable {
+        var audioFormat: RealtimeAudioFormat
+        var model: String
+        var instructions: String
+        var greetingWaitMilliseconds: Int
+        var maxCallSeconds: Int
+        var bargeInMarginMilliseconds: Int
+        var apologyMessage: String
+        /// Most callee audio buffered while the model socket is still opening.
+        var maxPendingFramesBeforeOpen = 500
+
+        init(configuration: GatewayConfiguration) {
+            audioFormat = RealtimeAudioFormat(rawValue: configuration.audioFormat.rawValue) ?? .pcmu
+            model = configuration.openAIRealtimeModel
+            instructions = configuration.instructions
+            greetingWaitMilliseconds = configuration.greetingWaitMilliseconds
+            maxCallSeconds = configuration.maxCallSeconds
+            bargeInMarginMilliseconds = configuration.bargeInMarginMilliseconds
+            apologyMessage = configuration.apologyMessage
+        }
+    }
+
+    /// What the pacing task should do next.
+    enum PumpStep: Equatable {
+        /// Sleep this many milliseconds, then pump again.
+        case after(Int)
+        /// Nothing queued: wait for the doorbell.
+        case idle
+        /// The call is over.
+        case stop
+    }
+
+    /// One assistant item with audio.
+    struct Item {
+        var handle: UInt32
+        var responseID: String
+        var receivedBytes = 0
+        var audioDone = false
+    }
+
+    let settings: Settings
+    let claims: StreamToken.Claims
+    let start: TwilioStreamStart
+    var logger: Logger
+    let registry: CallRegistry
+    let twilio: TwilioRESTClient
+
+    /// JSON texts for Twilio's socket, in order.
+    nonisolated let twilioOutbox: AsyncStream<String>
+    /// JSON texts for the model's socket, in order; `session.update` is first.
+    nonisolated let modelOutbox: AsyncStream<String>
+    /// Rung when outbound audio is queued or the call ends.
+    nonisolated let doorbell: AsyncStream<Void>
+    let twilioOut: AsyncStream<String>.Continuation
+    let modelOut: AsyncStream<String>.Continuation
+    let bell: AsyncStream<Void>.Continuation
+
+    /// `interrupt_response` as sent: the server cancels its response when the callee speaks.
+    let serverCancelsOnSpeech: Bool
+    let path: ModelAudioPath
+    let jitter: JitterBuffer
+    let framer: PlayoutFramer
+    var inboundFrame = [UInt8](repeating: 0, count: 160)
+    var outboundFrame = [UInt8](repeating: 0, count: 160)
+    let clock = ContinuousClock()
+    let epoch: ContinuousClock.Instant
+
+    var report: CallReport
+    var modelOpen = false
+    var sessionReady = false
+    var calleeSpoke = false
+    var greetingDue = false
+    var greeted = false
+    var activeResponse: String?
+    var discardedResponses: Set<String> = []
+    var items: [String: Item] = [:]
+    var itemIDs: [UInt32: String] = [:]
+    var nextHandle: UInt32 = 1
+    var heardFirstAudio: Set<String> = []
+    var responseCreatePending = false
+    var hangUpRequestedAt: UInt64?
+    var ended = false
+
+    init(settings: Settings, claims: StreamToken.Claims, start: TwilioStreamStart, registry: CallRegistry, twilio: TwilioRESTClient, logger: Logger) throws(MediaCoreError) {
+        self.settings = settings
+        self.claims = claims
+        self.start = start
+        self.registry = registry
+        self.twilio = twilio
+        self.logger = logger
+        (twilioOutbox, twilioOut) = AsyncStream<String>.makeStream()
+        (modelOutbox, modelOut) = AsyncStream<String>.makeStream()
+        (doorbell, bell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        path = try ModelAudioPath(format: settings.audioFormat)
+        jitter = try JitterBuffer()
+        var framing = PlayoutFramer.Configuration()
+        framing.markEvery = 1
+        framer = try PlayoutFramer(framing)
+        epoch = clock.now
+        report = CallReport(callID: claims.callID, callSID: start.callSid, streamSID: start.streamSid, userID: claims.userID,
+                            message: claims.message, audioFormat: settings.audioFormat.rawValue, startedAt: Date())
+        var session = RealtimeSessionConfiguration(
+            model: settings.model, instructions: SafetyScript.instructions(base: settings.instructions, message: claims.message),
+            audioFormat: settings.audioFormat)
+        session.tools = SafetyConfirmationTools.all
+        serverCancelsOnSpeech = session.interruptResponse
+        modelOut.yield(RealtimeClientEvent.sessionUpdate(session).json())
+    }
+
+    /// Milliseconds since the stream started.
+    var now: UInt64 { UInt64(epoch.duration(to: clock.now) / .milliseconds(1)) }
+
+    /// Adds a moment to the call's timeline.
+    func note(_ what: String) {
+        if report.events.count < 2000 { report.events.append(.init(atMilliseconds: Int(now), what: what)) }
+        logger.debug("\(what)")
+    }
+
+    /// Records the call as live.
+    func begin() async {
+        note("media stream started (call \(start.callSid), \(settings.audioFormat.rawValue))")
+        await registry.update(report)
+    }
+
+    /// Sends every outbound frame the pacing allows now; says when to come back.
+    func pump() async -> PumpStep {
+        if ended { return .stop }
+        let t = now
+        while let f = outboundFrame.withUnsafeMutableBufferPointer({ framer.pop(now: t, into: $0) }) {
+            twilioOut.yield(TwilioStreamCommand.media(payload: outboundFrame).json(streamSid: start.streamSid))
+            report.framesToCallee += 1
+            if f.mark, let item = itemIDs[f.item] {
+                let name = MarkName(itemID: item, sentMilliseconds: f.itemSentMilliseconds, generation: f.generation)
+                twilioOut.yield(TwilioStreamCommand.mark(name: name.description).json(streamSid: start.streamSid))
+            }
+        }
+        await hangUpIfPlayedOut()
+        if ended { return .stop }
+        guard let due = framer.nextDue(now: t) else { return .idle }
+        return .after(max(1, Int(due) - Int(t)))
+    }
+
+    /// Greeting wait, then the call's hard cap and the end-call deadline, checked once a second.
+    func runTimers() async {
+        if settings.greetingWaitMilliseconds > 0 {
+            try? await Task.sleep(for: .milliseconds(settings.greetingWaitMilliseconds))
+        }
+        greetingDue = true
+        maybeGreet()
+        while !ended {
+            try? await Task.sleep(for: .seconds(1))
+            if Task.isCancelled { return }
+            if now >= UInt64(settings.maxCallSeconds) * 1000 {
+                await finish(.timeLimit)
+            } else if let asked = hangUpRequestedAt, now > asked + UInt64(framer.queuedMilliseconds) + 10_000 {
+                // The last marks never came back: hang up anyway.
+                note("end_call: marks did not come back; hanging up")
+                await finish(.completed)
+            }
+        }
+    }
+
+    /// After `end_call`: hangs up once the response is over and its last mark has come back.
+    func hangUpIfPlayedOut() async {
+        guard hangUpRequestedAt != nil, !ended, activeResponse == nil, framer.queuedMilliseconds == 0 else { return }
+        for item in items.values where !item.audioDone || framer.playedMilliseconds(item: item.handle) < framer.sentMilliseconds(item: item.handle) {
+            return
+        }
+        note("goodbye played; hanging up")
+        await finish(.completed)
+    }
+
+    /// Ends the call once: stops the model, tells Twilio (hang up, or the apology where the callee may
+    /// still be listening), closes the streams and files the report.
+    func finish(_ reason: CallEndReason) async {
+        guard !ended else { return }
+        ended = true
+        report.endReason = reason
+        report.endedAt = Date()
+        note("call ended: \(reason)")
+        modelOut.finish()
+        bell.finish()
+        switch reason {
+        case .completed:
+            do { _ = try await twilio.hangUp(callSID: start.callSid) } catch { logger.warning("hang-up failed: \(error)") }
+        case _ where reason.needsApology:
+            do {
+                _ = try await twilio.redirect(callSID: start.callSid, twiml: TwiML.sayAndHangUp(settings.apologyMessage))
+                note("apology played to the callee")
+            } catch {
+                logger.notice("could not play the apology (the call may be over already): \(error)")
+            }
+        default:
+            break
+        }
+        twilioOut.finish()
+        logger.info("call ended", metadata: [
+            "reason": "\(reason.code)", "detail": "\(reason)", "safety": "\(report.safetyStatus?.status.rawValue ?? "-")",
+            "frames_to_model": "\(report.framesToModel)", "frames_to_callee": "\(report.framesToCallee)", "barge_ins": "\(report.truncations.count)",
+        ])
+        await registry.finish(report)
+    }
+
+    /// The report as it stands.
+    func currentReport() -> CallReport { report }
+}
