@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 
@@ -12,13 +13,33 @@ struct LoopbackServer: Sendable {
 
     /// Starts `router` on `host:port` and returns once the server listens.
     static func start(router: Router<BasicRequestContext>, host: String, port: Int, serverName: String, logger: Logger) async throws -> LoopbackServer {
+        try await start(host: host, port: port, logger: logger) { onRunning in
+            Application(
+                router: router,
+                configuration: .init(address: .hostname(host, port: port), serverName: serverName),
+                onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
+                logger: logger
+            )
+        }
+    }
+
+    /// Starts `router` with WebSocket upgrades on `host:port` and returns once the server listens.
+    static func start(webSocketRouter router: Router<BasicWebSocketRequestContext>, host: String, port: Int, serverName: String, maxFrameSize: Int, logger: Logger) async throws -> LoopbackServer {
+        try await start(host: host, port: port, logger: logger) { onRunning in
+            Application(
+                router: router,
+                server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(maxFrameSize: maxFrameSize)),
+                configuration: .init(address: .hostname(host, port: port), serverName: serverName),
+                onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
+                logger: logger
+            )
+        }
+    }
+
+    /// Runs the application `make` builds (given the callback that reports the bound port).
+    private static func start<App: ApplicationProtocol>(host: String, port: Int, logger: Logger, make: (@escaping @Sendable (Int) -> Void) -> App) async throws -> LoopbackServer {
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: serverName),
-            onServerRunning: { channel in readyContinuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
+        let app = make { readyContinuation.yield($0) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task {
             defer { readyContinuation.finish() }

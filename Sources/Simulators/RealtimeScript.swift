@@ -1,0 +1,35 @@
+/// What the simulated model says, turn by turn. Each response the model makes (after the callee's
+/// speech with `create_response`, or on `response.create`) takes the next turn; when the turns run out
+/// it answers with an empty response.
+public struct RealtimeScript: Sendable {
+    /// One response: optional audio with its transcript, then function calls.
+    public struct Turn: Sendable {
+        public var audio: SpeechClip?
+        public var functionCalls: [(name: String, arguments: String)]
+
+        public init(audio: SpeechClip? = nil, functionCalls: [(name: String, arguments: String)] = []) {
+            self.audio = audio
+            self.functionCalls = functionCalls
+        }
+    }
+
+    public var turns: [Turn]
+    /// What the transcription of each callee utterance says, in order (the simulator does no recognition).
+    public var calleeTranscripts: [String]
+
+    public init(turns: [Turn], calleeTranscripts: [String] = []) {
+        self.turns = turns
+        self.calleeTranscripts = calleeTranscripts
+    }
+
+    /// The safety-confirmation conversation of the demo and the tests: greeting (which the callee cuts
+    /// off), a gentle repeat, `record_safety_status`, goodbye and `end_call`.
+    public static let safetyConfirmation = RealtimeScript(
+        turns: [
+            Turn(audio: .assistantGreeting),
+            Turn(audio: .assistantWait),
+            Turn(functionCalls: [("record_safety_status", #"{"status":"safe","details":"けがなし。家族も無事。","location":"自宅"}"#)]),
+            Turn(audio: .assistantGoodbye, functionCalls: [("end_call", #"{"reason":"安否確認が完了しました"}"#)]),
+        ],
+        calleeTranscripts: [SpeechClip.calleeMoshimoshi.text, SpeechClip.calleeInterrupt.text, SpeechClip.calleeSafe.text])
+}
