@@ -51,6 +51,9 @@ struct SimulateTwilioCommand: AsyncParsableCommand {
     @Option(name: .customLong("shuffle-callbacks"), help: ArgumentHelp("Send each call's status callbacks out of order, shuffled with this seed.", valueName: "seed"))
     var shuffleSeed: UInt64?
 
+    @Flag(help: "Answer each call with the scripted simulated callee: it connects to the TwiML's <Stream> and talks (the demo's 安否確認 script).")
+    var callee = false
+
     @Flag(name: .customLong("no-callbacks"), help: "Do not send status callbacks.")
     var noCallbacks = false
 
@@ -77,7 +80,15 @@ struct SimulateTwilioCommand: AsyncParsableCommand {
         if let shuffleSeed { config.callbackOrder = .shuffled(seed: shuffleSeed) }
         var logger = Logger(label: "twilio-simulator")
         logger.logLevel = .warning
-        let simulator = TwilioAPISimulator(configuration: config, logger: logger, observer: Self.show)
+        var dialer: TwilioAPISimulator.Dialer?
+        if callee {
+            dialer = { @Sendable (call: SimulatedCall) async -> Void in
+                let recording = await SimulatedCallee().run(call: call)
+                let summary = "call \(call.sid) callee: \(recording.ending.rawValue); heard \(recording.heard.count / 8) ms, said \(recording.said.count / 8) ms, \(recording.clears) clear(s)"
+                Self.say(summary)
+            }
+        }
+        let simulator = TwilioAPISimulator(configuration: config, logger: logger, dialer: dialer, observer: Self.show)
         let baseURL: String
         do {
             baseURL = try await simulator.start()

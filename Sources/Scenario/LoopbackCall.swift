@@ -1,0 +1,161 @@
+import AsyncHTTPClient
+import Foundation
+import Gateway
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import Realtime
+import ServiceLifecycle
+import Simulators
+
+/// One whole call on loopback, with no credentials: the gateway, the simulated Twilio API (whose
+/// dialer runs a ``SimulatedCallee``) and the simulated Realtime server, each on a free
+/// 127.0.0.1 port; the call is placed through `POST /outbound-call` exactly as a user would.
+/// `anpi-call demo` and the end-to-end tests run calls this way.
+public struct LoopbackCall: Sendable {
+    /// What to run.
+    public struct Options: Sendable {
+        public var format: RealtimeAudioFormat = .pcmu
+        public var model = RealtimeSimulator.Configuration(script: .safetyConfirmation)
+        public var callee = CalleeScript.safetyConfirmation
+        public var to = "+819012345678"
+        public var message = "地震の後の安否確認です。"
+        public var userID = "demo-user-1"
+        /// More gateway variables (they win over the scenario's own).
+        public var environment: [String: String] = [:]
+        /// The longest the whole call may take.
+        public var timeout: Duration = .seconds(120)
+        /// Gateway log level.
+        public var gatewayLogLevel: Logger.Level = .warning
+
+        public init() {}
+    }
+
+    /// What happened, from every side.
+    public struct Outcome: Sendable {
+        public var callID: String
+        public var report: CallReport
+        public var callee: CalleeRecording
+        public var modelSessions: [RealtimeSessionRecord]
+        public var twilioCall: SimulatedCall?
+        /// Milliseconds from the POST to its answer.
+        public var placeMilliseconds: Int
+    }
+
+    public let options: Options
+
+    public init(options: Options = .init()) { self.options = options }
+
+    /// Runs the call; `progress` hears each step.
+    public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
+        let recordings = Recordings()
+        let calleeScript = options.callee
+        let model = RealtimeSimulator(configuration: options.model)
+        let realtimeURL = try await model.start()
+        progress("simulated Realtime server at \(realtimeURL)")
+        var twilioConfiguration = TwilioAPISimulator.Configuration()
+        twilioConfiguration.verifiedCallerIDs = [options.to]
+        twilioConfiguration.ringDuration = .milliseconds(300)
+        let twilio = TwilioAPISimulator(configuration: twilioConfiguration, dialer: { call in
+            await recordings.add(await SimulatedCallee(script: calleeScript).run(call: call))
+        })
+        let twilioURL = try await twilio.start()
+        progress("simulated Twilio API at \(twilioURL)")
+        let port = try LoopbackPort.free()
+        var env = [
+            "TWILIO_ACCOUNT_SID": twilioConfiguration.accountSID, "TWILIO_AUTH_TOKEN": twilioConfiguration.authToken,
+            "PHONE_NUMBER_FROM": "+15005550006", "OPENAI_API_KEY": "sk-simulated-not-a-real-key",
+            "PUBLIC_BASE_URL": "http://127.0.0.1:\(port)", "HOST": "127.0.0.1", "PORT": "\(port)",
+            "TWILIO_API_BASE_URL": twilioURL, "OPENAI_REALTIME_URL": realtimeURL, "REALTIME_AUDIO_FORMAT": options.format.rawValue,
+            "GREETING_WAIT_MS": "1500",
+        ]
+        env.merge(options.environment) { $1 }
+        var logger = Logger(label: "anpi-call.gateway")
+        logger.logLevel = options.gatewayLogLevel
+        let http = HTTPClient.shared
+        do {
+            let configuration = try GatewayConfiguration(variables: env)
+            let server = GatewayServer(configuration: configuration, httpClient: http, logger: logger)
+            let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
+            let app = server.makeApplication { readyContinuation.yield($0) }
+            let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            let running = Task { try await group.run() }
+            defer { running.cancel() }
+            var iterator = ready.makeAsyncIterator()
+            guard await iterator.next() != nil else { throw ScenarioError.gatewayDidNotStart }
+            progress("gateway at http://127.0.0.1:\(port) (\(options.format.rawValue))")
+            let outcome = try await withDeadline(options.timeout, "the call to end") {
+                try await place(server: server, port: port, http: http, recordings: recordings, model: model, twilio: twilio, progress: progress)
+            }
+            await group.triggerGracefulShutdown()
+            _ = try? await running.value
+            await twilio.stop()
+            await model.stop()
+            return outcome
+        } catch {
+            await twilio.stop()
+            await model.stop()
+            throw error
+        }
+    }
+
+    private func place(server: GatewayServer, port: Int, http: HTTPClient, recordings: Recordings, model: RealtimeSimulator, twilio: TwilioAPISimulator,
+                       progress: @Sendable (String) -> Void) async throws -> Outcome {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/outbound-call")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        let body = try JSONSerialization.data(withJSONObject: ["to_number": options.to, "message": options.message, "user_id": options.userID])
+        request.body = .bytes(ByteBuffer(bytes: [UInt8](body)))
+        let clock = ContinuousClock()
+        let posted = clock.now
+        let response = try await http.execute(request, timeout: .seconds(30))
+        var buffer = try await response.body.collect(upTo: 1 << 20)
+        let text = buffer.readString(length: buffer.readableBytes) ?? ""
+        let placeMs = Int(posted.duration(to: clock.now) / .milliseconds(1))
+        guard response.status == .ok,
+              let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let callID = json["call_id"] as? String else {
+            throw ScenarioError.callRefused(status: Int(response.status.code), body: text)
+        }
+        progress("POST /outbound-call → 200 in \(placeMs) ms (call \(json["call_sid"] as? String ?? "?"))")
+        let report = await server.calls.waitForEnd(callID)
+        progress("call ended: \(report.endReason?.description ?? "?")")
+        let callee = await recordings.next()
+        let sessions = await model.sessions()
+        let twilioCall = await twilio.calls().first { $0.sid == report.callSID }
+        return Outcome(callID: callID, report: report, callee: callee, modelSessions: sessions, twilioCall: twilioCall, placeMilliseconds: placeMs)
+    }
+}
+
+/// The callees' recordings as their calls end.
+actor Recordings {
+    private var done: [CalleeRecording] = []
+    private var waiters: [CheckedContinuation<CalleeRecording, Never>] = []
+
+    func add(_ r: CalleeRecording) {
+        if waiters.isEmpty { done.append(r) } else { waiters.removeFirst().resume(returning: r) }
+    }
+
+    func next() async -> CalleeRecording {
+        if !done.isEmpty { return done.removeFirst() }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+}
+
+/// Runs `body`, failing with ``ScenarioError/timedOut(_:)`` after `limit`.
+func withDeadline<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        guard let first = try await group.next(), let value = first else {
+            group.cancelAll()
+            throw ScenarioError.timedOut(what)
+        }
+        group.cancelAll()
+        return value
+    }
+}
