@@ -161,10 +161,16 @@ let package = Package(
             dependencies: [
                 "Simulators", "Twilio", "Realtime", "MediaCore",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+        ),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["Scenario", "Gateway", "Simulators", "Realtime"]
         ),
         .testTarget(
             name: "AnpiCallTests",

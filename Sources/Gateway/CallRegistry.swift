@@ -5,8 +5,27 @@ public actor CallRegistry {
     private var ended: [String] = []
     private var waiters: [String: [CheckedContinuation<CallReport, Never>]] = [:]
     private let capacity: Int
+    /// `/media-stream` connections being served (each owns all of its call's tasks).
+    public private(set) var openStreams = 0
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(capacity: Int = 10_000) { self.capacity = capacity }
+
+    func streamOpened() { openStreams += 1 }
+
+    func streamClosed() {
+        openStreams -= 1
+        if openStreams == 0 {
+            for w in idleWaiters { w.resume() }
+            idleWaiters.removeAll()
+        }
+    }
+
+    /// Waits until no media stream is being served: every call's tasks have ended.
+    public func waitUntilIdle() async {
+        if openStreams == 0 { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
 
     /// Stores the current state of a call.
     func update(_ report: CallReport) {

@@ -22,6 +22,12 @@ struct MediaStreamHandler: Sendable {
     let logger: Logger
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        await registry.streamOpened()
+        await serve(inbound: inbound, outbound: outbound)
+        await registry.streamClosed()
+    }
+
+    private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         var session = MediaStreamSession(tokens: tokens)
         var logger = self.logger
         var bridge: CallBridge?

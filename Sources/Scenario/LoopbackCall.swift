@@ -41,6 +41,8 @@ public struct LoopbackCall: Sendable {
         public var twilioCall: SimulatedCall?
         /// Milliseconds from the POST to its answer.
         public var placeMilliseconds: Int
+        /// Media streams the gateway still served once the call had ended (0: every task of the call ended).
+        public var openStreamsAfter: Int
     }
 
     public let options: Options
@@ -122,9 +124,12 @@ public struct LoopbackCall: Sendable {
         let report = await server.calls.waitForEnd(callID)
         progress("call ended: \(report.endReason?.description ?? "?")")
         let callee = await recordings.next()
+        // Every task of the call ends with its media stream.
+        _ = try? await withDeadline(.seconds(10), "the media stream to close") { await server.calls.waitUntilIdle() }
+        let openStreams = await server.calls.openStreams
         let sessions = await model.sessions()
         let twilioCall = await twilio.calls().first { $0.sid == report.callSID }
-        return Outcome(callID: callID, report: report, callee: callee, modelSessions: sessions, twilioCall: twilioCall, placeMilliseconds: placeMs)
+        return Outcome(callID: callID, report: report, callee: callee, modelSessions: sessions, twilioCall: twilioCall, placeMilliseconds: placeMs, openStreamsAfter: openStreams)
     }
 }
 

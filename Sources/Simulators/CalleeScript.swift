@@ -1,3 +1,5 @@
+import MediaCore
+
 /// What the simulated callee says and when: each line waits for its trigger, counted from the end of
 /// the previous line (or from the answer, for the first).
 public struct CalleeScript: Sendable {
@@ -13,11 +15,28 @@ public struct CalleeScript: Sendable {
 
     /// One utterance.
     public struct Line: Sendable {
-        public var clip: SpeechClip
+        /// 8 kHz samples, or nil to use `clip`.
+        public var samples: [Int16]?
+        public var clip: SpeechClip?
+        public var text: String
         public var trigger: Trigger
         public init(_ clip: SpeechClip, _ trigger: Trigger) {
             self.clip = clip
+            self.text = clip.text
             self.trigger = trigger
+        }
+
+        /// A line of any audio (a tone, noise) at 8 kHz.
+        public init(samples: [Int16], text: String, _ trigger: Trigger) {
+            self.samples = samples
+            self.text = text
+            self.trigger = trigger
+        }
+
+        /// The line as μ-law.
+        func mulaw() throws -> [UInt8] {
+            if let samples { return G711.encodeMulaw(samples) }
+            return try clip?.mulaw() ?? []
         }
     }
 

@@ -6,6 +6,8 @@ public struct RealtimeScript: Sendable {
     public struct Turn: Sendable {
         public var audio: SpeechClip?
         public var functionCalls: [(name: String, arguments: String)]
+        /// Audio already in the session's output format (echo mode); wins over `audio`.
+        var rawAudio: [UInt8]?
 
         public init(audio: SpeechClip? = nil, functionCalls: [(name: String, arguments: String)] = []) {
             self.audio = audio
@@ -14,6 +16,9 @@ public struct RealtimeScript: Sendable {
     }
 
     public var turns: [Turn]
+    /// Echo mode: every response repeats the callee's last utterance (the audio appended between
+    /// speech start and stop, in the session's formats) instead of taking a turn.
+    public var echo = false
     /// What the transcription of each callee utterance says, in order (the simulator does no recognition).
     public var calleeTranscripts: [String]
 
@@ -21,6 +26,13 @@ public struct RealtimeScript: Sendable {
         self.turns = turns
         self.calleeTranscripts = calleeTranscripts
     }
+
+    /// A model that answers each utterance with the same audio (for round trips and load tests).
+    public static let echo: RealtimeScript = {
+        var s = RealtimeScript(turns: [])
+        s.echo = true
+        return s
+    }()
 
     /// The safety-confirmation conversation of the demo and the tests: greeting (which the callee cuts
     /// off), a gentle repeat, `record_safety_status`, goodbye and `end_call`.

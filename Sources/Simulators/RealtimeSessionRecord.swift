@@ -23,6 +23,8 @@ public struct RealtimeSessionRecord: Sendable, Equatable {
     public var inputFormat: RealtimeAudioFormat = .pcm24k
     public var outputFormat: RealtimeAudioFormat = .pcm24k
     public var interruptResponse = false
+    /// `instructions` of the last accepted `session.update`.
+    public var instructions = ""
     /// Audio appended, in ms of the input format.
     public var appendedMilliseconds = 0
     public var speechStarts = 0

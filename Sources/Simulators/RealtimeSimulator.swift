@@ -26,6 +26,9 @@ public actor RealtimeSimulator {
         public var faults: [RealtimeFault] = []
         /// How much faster than real time response audio is streamed.
         public var speed = 4.0
+        /// Deltas a response still sends after it is cancelled, as the real service's pipeline does; the
+        /// gateway must drop them.
+        public var deltasAfterCancel = 1
         /// Seeds the delta sizes; session n uses seed + n.
         public var seed: UInt64 = 1
 
@@ -95,7 +98,8 @@ public actor RealtimeSimulator {
         counter += 1
         let model = request.uri.queryParameters.get("model") ?? ""
         let settings = SimulatedRealtimeSession.Settings(script: configuration.script, faults: configuration.faults,
-                                                         speed: configuration.speed, seed: configuration.seed &+ UInt64(counter))
+                                                         speed: configuration.speed, deltasAfterCancel: configuration.deltasAfterCancel,
+                                                         seed: configuration.seed &+ UInt64(counter))
         let session = SimulatedRealtimeSession(id: "sess_sim\(counter)", model: model, authorization: request.headers[.authorization] ?? "", settings: settings)
         live.append(session)
         let beta = request.headers[HTTPField.Name("OpenAI-Beta")!] != nil

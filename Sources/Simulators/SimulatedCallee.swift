@@ -197,13 +197,13 @@ public actor SimulatedCallee {
             case .afterHearing(let ms): heardSinceLine >= ms
             case .afterSilence(let ms): heardSinceLine > 0 && nowMs - lastHeardAt >= ms
             }
-            if fire, let clip = try? next.clip.mulaw() {
+            if fire, let clip = try? next.mulaw() {
                 let over = lastHeardAt == nowMs
                 speaking = (clip, 0, over)
                 line += 1
                 awaitingResponseSince = nil
                 lineVoiced = false
-                note("callee says 「\(next.clip.text)」\(over ? " over the assistant" : "")")
+                note("callee says 「\(next.text)」\(over ? " over the assistant" : "")")
             }
         }
         guard var s = speaking else {

@@ -12,6 +12,8 @@ actor SimulatedRealtimeSession {
         var faults: [RealtimeFault]
         /// How much faster than real time response audio is sent.
         var speed: Double
+        /// Deltas still sent after a response is cancelled (already in the service's pipeline).
+        var deltasAfterCancel: Int
         var seed: UInt64
     }
 
@@ -42,6 +44,9 @@ actor SimulatedRealtimeSession {
     private var silentMs = 0
     private var speaking = false
     private var userItem = ""
+    /// Echo mode: the input bytes of the current utterance (prefix padding included).
+    private var recent: [UInt8] = []
+    private var utterance: [UInt8] = []
 
     // Responses.
     private var active: (id: String, task: Task<Void, Never>)?
@@ -189,6 +194,7 @@ actor SimulatedRealtimeSession {
         record.inputFormat = inputFormat
         record.outputFormat = outputFormat
         record.interruptResponse = interruptResponse
+        record.instructions = session["instructions"] as? String ?? record.instructions
         send(["type": "session.updated", "session": sessionObject(id: record.id)])
     }
 
@@ -228,6 +234,7 @@ actor SimulatedRealtimeSession {
             return
         }
         let bytes = [UInt8](data)
+        if settings.script.echo { keepForEcho(bytes) }
         let samples: [Int16]
         switch inputFormat {
         case .pcmu: samples = G711.decodeMulaw(bytes)
@@ -261,6 +268,7 @@ actor SimulatedRealtimeSession {
                 itemCounter += 1
                 userItem = "item_u\(itemCounter)"
                 record.speechStarts += 1
+                if settings.script.echo { utterance = recent }
                 send(["type": "input_audio_buffer.speech_started", "audio_start_ms": max(0, nowMs - voicedMs - prefixPaddingMs), "item_id": userItem])
                 if interruptResponse, let a = active { cancel(a.id, reason: "turn_detected") }
             }
@@ -281,13 +289,29 @@ actor SimulatedRealtimeSession {
         }
     }
 
+    /// Echo mode: keeps the prefix padding before speech and everything during it.
+    private func keepForEcho(_ bytes: [UInt8]) {
+        if speaking {
+            utterance += bytes
+        } else {
+            recent += bytes
+            let keep = prefixPaddingMs * inputFormat.bytesPerMillisecond
+            if recent.count > keep * 2 { recent.removeFirst(recent.count - keep) }
+        }
+    }
+
     // MARK: - Responses
 
     private func startResponse() {
         let id = "resp_sim\(record.responses + 1)"
         record.responses += 1
-        let next = turn < settings.script.turns.count ? settings.script.turns[turn] : RealtimeScript.Turn()
+        var next = turn < settings.script.turns.count ? settings.script.turns[turn] : RealtimeScript.Turn()
         turn += 1
+        if settings.script.echo {
+            next = RealtimeScript.Turn()
+            next.rawAudio = utterance
+            utterance = []
+        }
         cancelReason = nil
         send(["type": "response.created", "response": ["id": id, "object": "realtime.response", "status": "in_progress", "output": []]])
         let task = Task { await self.play(next, responseID: id) }
@@ -303,7 +327,8 @@ actor SimulatedRealtimeSession {
     /// Streams one turn: audio in deltas of 20–200 ms at `speed` × real time, then function calls.
     private func play(_ turn: RealtimeScript.Turn, responseID: String) async {
         var outputs: [[String: Any]] = []
-        if let clip = turn.audio, let audio = encoded(clip) {
+        if let audio = turn.rawAudio ?? turn.audio.flatMap(encoded), !audio.isEmpty {
+            let text = turn.audio?.text ?? ""
             itemCounter += 1
             let itemID = "item_a\(itemCounter)"
             audioItems[itemID] = 0
@@ -311,7 +336,12 @@ actor SimulatedRealtimeSession {
             send(["type": "response.content_part.added", "response_id": responseID, "item_id": itemID, "output_index": 0, "content_index": 0, "part": ["type": "output_audio"]])
             let bytesPerMs = outputFormat.bytesPerMillisecond
             var offset = 0
-            while offset < audio.count, cancelReason == nil, !ended {
+            var late = settings.deltasAfterCancel
+            while offset < audio.count, !ended {
+                if cancelReason != nil {
+                    if late == 0 { break }
+                    late -= 1
+                }
                 let ms = Int.random(in: 20...200, using: &random)
                 let end = min(audio.count, offset + ms * bytesPerMs)
                 send(["type": "response.output_audio.delta", "response_id": responseID, "item_id": itemID, "output_index": 0, "content_index": 0,
@@ -322,7 +352,7 @@ actor SimulatedRealtimeSession {
             }
             let ids: [String: Any] = ["response_id": responseID, "item_id": itemID, "output_index": 0, "content_index": 0]
             send(ids.merging(["type": "response.output_audio.done"]) { a, _ in a })
-            let said = cancelReason == nil ? clip.text : String(clip.text.prefix(clip.text.count * offset / max(1, audio.count)))
+            let said = cancelReason == nil ? text : String(text.prefix(text.count * offset / max(1, audio.count)))
             send(ids.merging(["type": "response.output_audio_transcript.done", "transcript": said]) { a, _ in a })
             let status = cancelReason == nil ? "completed" : "incomplete"
             let item: [String: Any] = ["id": itemID, "type": "message", "role": "assistant", "status": status, "content": [["type": "output_audio", "transcript": said]]]

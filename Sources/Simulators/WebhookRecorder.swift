@@ -23,6 +23,8 @@ public actor WebhookRecorder {
         public var query: [FormField]
         /// The form body's fields (empty for other bodies).
         public var form: [FormField]
+        /// The body as text (JSON webhooks).
+        public var body: String = ""
     }
 
     /// Every webhook as it arrives (one consumer at a time).
@@ -52,7 +54,8 @@ public actor WebhookRecorder {
             await self.record(Webhook(
                 method: request.method.rawValue, path: request.uri.path,
                 query: FormField.list(FormEncoding.decode(Substring(request.uri.query ?? ""))),
-                form: FormField.list(FormEncoding.decode(Substring(decoding: bytes, as: UTF8.self)))))
+                form: FormField.list(FormEncoding.decode(Substring(decoding: bytes, as: UTF8.self))),
+                body: String(decoding: bytes, as: UTF8.self)))
             return Response(status: .init(code: self.responseStatus))
         }
         router.on("**", method: .post, use: record)

@@ -86,3 +86,34 @@ import Testing
         #expect(parsed.map(\.value) == ["1", "two words", "x\ny", "e=f"])
     }
 }
+
+@Suite struct BridgeConfigurationTests {
+    @Test func bridgeDefaults() throws {
+        let c = try GatewayConfiguration(variables: GatewayConfigurationTests.required)
+        #expect(c.instructions == SafetyScript.instructions)
+        #expect(c.greetingWaitMilliseconds == 1500 && c.maxCallSeconds == 3000 && c.bargeInMarginMilliseconds == 20)
+        #expect(c.resultWebhookURL == nil && c.apologyMessage == SafetyScript.apology)
+    }
+
+    @Test func instructionsFileReplacesTheScript() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("anpi-instructions-\(UUID().uuidString).txt").path
+        try "テスト用の指示".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var env = GatewayConfigurationTests.required
+        env["INSTRUCTIONS_FILE"] = path
+        #expect(try GatewayConfiguration(variables: env).instructions == "テスト用の指示")
+        env["INSTRUCTIONS_FILE"] = path + ".missing"
+        #expect(throws: ConfigurationError("INSTRUCTIONS_FILE '\(path).missing' cannot be read as UTF-8 text")) { try GatewayConfiguration(variables: env) }
+    }
+
+    @Test(arguments: [("GREETING_WAIT_MS", "-1"), ("MAX_CALL_SECONDS", "4000"), ("RESULT_WEBHOOK_URL", "ftp://x"), ("BARGE_IN_MARGIN_MS", "x")])
+    func badBridgeSettingsAreNamed(name: String, value: String) {
+        var env = GatewayConfigurationTests.required
+        env[name] = value
+        #expect {
+            try GatewayConfiguration(variables: env)
+        } throws: { error in
+            "\(error)".contains(name)
+        }
+    }
+}
