@@ -137,11 +137,10 @@ extension CallBridge {
     }
 
     /// Runs a completed function call and answers it (always, errors included).
+    /// A call in a response the callee cut off is still answered (the model expects an output), but
+    /// neither hangs up nor asks for a new response: the callee is talking, and server VAD answers them.
     func runTool(callID: String, name: String, arguments: String, responseID: String) {
-        guard !discardedResponses.contains(responseID) else {
-            note("ignored \(name) of a cut response")
-            return
-        }
+        let cut = discardedResponses.contains(responseID)
         let output: String
         switch name {
         case SafetyConfirmationTools.recordSafetyStatus.name:
@@ -154,14 +153,17 @@ extension CallBridge {
             } catch {
                 output = Self.errorOutput(error.description)
             }
-            responseCreatePending = true
+            responseCreatePending = !cut
+        case SafetyConfirmationTools.endCall.name where cut:
+            note("end_call of a cut response: the callee is speaking, the call goes on")
+            output = Self.errorOutput("the callee started speaking before the goodbye was heard; the call continues")
         case SafetyConfirmationTools.endCall.name:
             hangUpRequestedAt = now
             note("end_call: hanging up after the last words")
             output = #"{"ok":true}"#
         default:
             output = Self.errorOutput("unknown tool '\(name)'")
-            responseCreatePending = true
+            responseCreatePending = !cut
         }
         modelOut.yield(RealtimeClientEvent.functionCallOutput(callID: callID, output: output).json())
         if responseCreatePending && activeResponse == nil && hangUpRequestedAt == nil {

@@ -52,6 +52,11 @@ extension CallBridge {
     func markEchoed(_ text: String) async {
         guard let mark = MarkName(text), let item = items[mark.itemID] else { return }
         framer.markPlayed(item: item.handle, sentMilliseconds: mark.sentMilliseconds, generation: mark.generation, now: now)
+        if item.audioDone, framer.playedMilliseconds(item: item.handle) >= framer.sentMilliseconds(item: item.handle), framer.queuedMilliseconds == 0 {
+            // Heard to its end: forget it (a long call keeps only what can still be cut).
+            items[mark.itemID] = nil
+            itemIDs[item.handle] = nil
+        }
         await hangUpIfPlayedOut()
     }
 }

@@ -72,6 +72,9 @@ struct MediaStreamHandler: Sendable {
             } else {
                 logger.notice("media stream ended before start: \(closeReason ?? "stop")")
             }
+            // The call is over and its streams are finished: stop what still waits (a model handshake
+            // in progress, the timers) rather than let it run out.
+            group.cancelAll()
             await group.waitForAll()
         }
         if let bridge, let webhook {

@@ -83,6 +83,8 @@ public struct RealtimeClient: Sendable {
                                 for await text in outgoing {
                                     try await outbound.writeTextMessage(text)
                                 }
+                                // Cancelled: the server closed first.
+                                if Task.isCancelled { return }
                                 await opened.closedByClient()
                                 try await outbound.close(.normalClosure, reason: nil)
                             }
