@@ -72,8 +72,10 @@ struct MediaStreamHandler: Sendable {
             } else {
                 logger.notice("media stream ended before start: \(closeReason ?? "stop")")
             }
-            // The call is over and its streams are finished: stop what still waits (a model handshake
-            // in progress, the timers) rather than let it run out.
+            // The call is over and its streams are finished: close Twilio's socket now (the writer may
+            // be cancelled next), then stop what still waits (the timers, a model handshake in progress;
+            // a DNS look-up cannot be interrupted and ends by itself within its timeout).
+            try? await outbound.close(.normalClosure, reason: nil)
             group.cancelAll()
             await group.waitForAll()
         }

@@ -22,6 +22,8 @@ struct GatewayHarness {
             "PHONE_NUMBER_FROM": "+15005550006", "OPENAI_API_KEY": "sk-test-fake",
             "PUBLIC_BASE_URL": "http://127.0.0.1:\(port)", "HOST": "127.0.0.1", "PORT": "\(port)",
             "TWILIO_API_BASE_URL": "http://127.0.0.1:9", "TWILIO_TIMEOUT_SECONDS": "2",
+            // Tests never reach for the internet: the model endpoint is a closed loopback port unless a test sets one.
+            "OPENAI_REALTIME_URL": "ws://127.0.0.1:9/v1/realtime",
         ]
         env.merge(variables) { $1 }
         let configuration = try GatewayConfiguration(variables: env)
