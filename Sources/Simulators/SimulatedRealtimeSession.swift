@@ -44,9 +44,11 @@ actor SimulatedRealtimeSession {
     private var silentMs = 0
     private var speaking = false
     private var userItem = ""
-    /// Echo mode: the input bytes of the current utterance (prefix padding included).
-    private var recent: [UInt8] = []
-    private var utterance: [UInt8] = []
+    /// Echo mode: the input bytes kept (`inputLog[0]` is input byte `logStart`), and where the
+    /// current utterance starts (its first voiced window), as input byte offsets.
+    private var inputLog: [UInt8] = []
+    private var logStart = 0
+    private var echoFrom: Int?
 
     // Responses.
     private var active: (id: String, task: Task<Void, Never>)?
@@ -129,6 +131,14 @@ actor SimulatedRealtimeSession {
     /// One text frame from the client.
     func receive(_ text: String) {
         guard !ended else { return }
+        if text.hasPrefix(RealtimeClientEvent.appendPrefix), text.hasSuffix(#""}"#) {
+            // Fast path for the gateway's appends (the load test sends tens of thousands a second).
+            record.clientEvents["input_audio_buffer.append", default: 0] += 1
+            let start = text.utf8.index(text.utf8.startIndex, offsetBy: RealtimeClientEvent.appendPrefix.utf8.count)
+            let end = text.utf8.index(text.utf8.endIndex, offsetBy: -2)
+            append(String(text[start..<end]))
+            return
+        }
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let type = object["type"] as? String else {
             sendError(type: "invalid_request_error", code: "invalid_json", message: "The message is not a JSON object with a type.")
             return
@@ -268,7 +278,11 @@ actor SimulatedRealtimeSession {
                 itemCounter += 1
                 userItem = "item_u\(itemCounter)"
                 record.speechStarts += 1
-                if settings.script.echo { utterance = recent }
+                if settings.script.echo {
+                    // The echo starts at the first voiced window, so a burst comes back from its onset.
+                    let bytesPerSample = inputFormat == .pcm24k ? 2 : 1
+                    echoFrom = max(logStart, (nowMs - voicedMs) * (inputFormat == .pcm24k ? 24 : 8) * bytesPerSample)
+                }
                 send(["type": "input_audio_buffer.speech_started", "audio_start_ms": max(0, nowMs - voicedMs - prefixPaddingMs), "item_id": userItem])
                 if interruptResponse, let a = active { cancel(a.id, reason: "turn_detected") }
             }
@@ -289,15 +303,23 @@ actor SimulatedRealtimeSession {
         }
     }
 
-    /// Echo mode: keeps the prefix padding before speech and everything during it.
+    /// Echo mode: keeps the last second of input, and all of an utterance in progress.
     private func keepForEcho(_ bytes: [UInt8]) {
-        if speaking {
-            utterance += bytes
-        } else {
-            recent += bytes
-            let keep = prefixPaddingMs * inputFormat.bytesPerMillisecond
-            if recent.count > keep * 2 { recent.removeFirst(recent.count - keep) }
+        inputLog += bytes
+        let keep = 1000 * inputFormat.bytesPerMillisecond
+        let floor = echoFrom ?? Int.max
+        if inputLog.count > 2 * keep, logStart + inputLog.count - keep < floor {
+            let drop = inputLog.count - keep
+            inputLog.removeFirst(drop)
+            logStart += drop
         }
+    }
+
+    /// Echo mode: the utterance that just ended.
+    private func takeUtterance() -> [UInt8] {
+        guard let from = echoFrom else { return [] }
+        echoFrom = nil
+        return Array(inputLog[max(0, from - logStart)...])
     }
 
     // MARK: - Responses
@@ -309,8 +331,7 @@ actor SimulatedRealtimeSession {
         turn += 1
         if settings.script.echo {
             next = RealtimeScript.Turn()
-            next.rawAudio = utterance
-            utterance = []
+            next.rawAudio = takeUtterance()
         }
         cancelReason = nil
         send(["type": "response.created", "response": ["id": id, "object": "realtime.response", "status": "in_progress", "output": []]])

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func theOtherClientEvents() {
-        #expect(RealtimeClientEvent.appendAudio([0xFF, 0x7F, 0x00]).json() == #"{"audio":"/38A","type":"input_audio_buffer.append"}"#)
+        #expect(RealtimeClientEvent.appendAudio([0xFF, 0x7F, 0x00]).json() == #"{"type":"input_audio_buffer.append","audio":"/38A"}"#)
         #expect(RealtimeClientEvent.createResponse.json() == #"{"type":"response.create"}"#)
         #expect(RealtimeClientEvent.cancelResponse.json() == #"{"type":"response.cancel"}"#)
         #expect(RealtimeClientEvent.truncate(itemID: "item_1", audioEndMilliseconds: 1840).json() == #"{"audio_end_ms":1840,"content_index":0,"item_id":"item_1","type":"conversation.item.truncate"}"#)
