@@ -49,6 +49,7 @@ let package = Package(
         .target(
             name: "Twilio",
             dependencies: [
+                "MediaCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -60,6 +61,7 @@ let package = Package(
         .target(
             name: "Realtime",
             dependencies: [
+                "MediaCore",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -48,7 +48,7 @@ extension CallBridge {
         case .audioDone(let responseID, let itemID):
             guard !discardedResponses.contains(responseID), let item = items[itemID] else { return }
             items[itemID]?.audioDone = true
-            try? framer.endItem(item.handle)
+            endOutbound(handle: item.handle)
             bell.yield()
         case .assistantTranscript(let itemID, let text):
             let cut = report.truncations.last { $0.itemID == itemID }?.audioEndMilliseconds
@@ -98,7 +98,7 @@ extension CallBridge {
         item.receivedBytes += audio.count
         items[itemID] = item
         do {
-            try path.outbound(audio) { try framer.push($0, item: item.handle) }
+            try path.outbound(audio) { queueOutbound($0, handle: item.handle) }
         } catch {
             logger.warning("outbound audio dropped: \(error)")
         }
@@ -116,6 +116,8 @@ extension CallBridge {
         guard activeResponse != nil || !unheard.isEmpty else { return }
         twilioOut.yield(TwilioStreamCommand.clear.json(streamSid: start.streamSid))
         let generation = framer.flush(now: t)
+        overflow.removeAll()
+        overflowBytes = 0
         if let active = activeResponse {
             discardedResponses.insert(active)
             // The server cancels by itself when interrupt_response is on (it is, in our session.update).

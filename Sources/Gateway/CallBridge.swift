@@ -96,6 +96,14 @@ actor CallBridge {
     var responseCreatePending = false
     var hangUpRequestedAt: UInt64?
     var ended = false
+    /// Outbound audio (μ-law) waiting for room in the framer's ring, in order; `end` marks an item's end.
+    var overflow: [(handle: UInt32, audio: [UInt8], end: Bool)] = []
+    var overflowBytes = 0
+
+    /// The framer's ring, in ms of μ-law.
+    static let ringMilliseconds = 4000
+    /// Most outbound audio held beyond the ring (10 minutes); more is dropped with a warning.
+    static let maxOverflowBytes = 600 * 8000
 
     init(settings: Settings, claims: StreamToken.Claims, start: TwilioStreamStart, registry: CallRegistry, twilio: TwilioRESTClient, logger: Logger) throws(MediaCoreError) {
         self.settings = settings
@@ -111,6 +119,9 @@ actor CallBridge {
         jitter = try JitterBuffer()
         var framing = PlayoutFramer.Configuration()
         framing.markEvery = 1
+        // A small ring (its pages are touched as it wraps, so its size is per-call memory); model audio
+        // that arrives faster than it drains waits in `overflow`, which is freed as it empties.
+        framing.capacityMilliseconds = UInt32(Self.ringMilliseconds)
         framer = try PlayoutFramer(framing)
         epoch = clock.now
         report = CallReport(callID: claims.callID, callSID: start.callSid, streamSID: start.streamSid, userID: claims.userID,
@@ -142,6 +153,7 @@ actor CallBridge {
     func pump() async -> PumpStep {
         if ended { return .stop }
         let t = now
+        drainOverflow()
         while let f = outboundFrame.withUnsafeMutableBufferPointer({ framer.pop(now: t, into: $0) }) {
             twilioOut.yield(TwilioStreamCommand.media(payload: outboundFrame).json(streamSid: start.streamSid))
             report.framesToCallee += 1
@@ -150,22 +162,79 @@ actor CallBridge {
                 twilioOut.yield(TwilioStreamCommand.mark(name: name.description).json(streamSid: start.streamSid))
             }
         }
+        drainOverflow()
         await hangUpIfPlayedOut()
         if ended { return .stop }
         guard let due = framer.nextDue(now: t) else { return .idle }
         return .after(max(1, Int(due) - Int(t)))
     }
 
-    /// Greeting wait, then the call's hard cap and the end-call deadline, checked once a second.
-    func runTimers() async {
-        if settings.greetingWaitMilliseconds > 0 {
-            try? await Task.sleep(for: .milliseconds(settings.greetingWaitMilliseconds))
+    /// Queues outbound μ-law of `handle` in the framer, or behind it when the ring is full.
+    func queueOutbound(_ audio: UnsafeBufferPointer<UInt8>, handle: UInt32) {
+        if overflow.isEmpty {
+            do {
+                try framer.push(audio, item: handle)
+                return
+            } catch where error.code == MediaCoreError.spaceCode {
+                // Ring full: keep the rest in order behind it.
+            } catch {
+                logger.warning("outbound audio dropped: \(error)")
+                return
+            }
         }
-        greetingDue = true
-        maybeGreet()
+        guard overflowBytes + audio.count <= Self.maxOverflowBytes else {
+            logger.warning("outbound audio dropped: more than \(Self.maxOverflowBytes / 8000) s waiting")
+            return
+        }
+        overflow.append((handle, Array(audio), false))
+        overflowBytes += audio.count
+    }
+
+    /// Ends an item's audio, after whatever of it still waits.
+    func endOutbound(handle: UInt32) {
+        if overflow.isEmpty { try? framer.endItem(handle) } else { overflow.append((handle, [], true)) }
+    }
+
+    /// Moves waiting audio into the ring while it fits.
+    func drainOverflow() {
+        while let next = overflow.first {
+            if next.end {
+                try? framer.endItem(next.handle)
+            } else {
+                let pushed: Bool = next.audio.withUnsafeBufferPointer { chunk in
+                    // Pushes are all-or-nothing: feed a large chunk a second at a time.
+                    let piece = min(chunk.count, 8000)
+                    do {
+                        try framer.push(UnsafeBufferPointer(rebasing: chunk[..<piece]), item: next.handle)
+                    } catch {
+                        return false
+                    }
+                    if piece < chunk.count {
+                        overflow[0].audio.removeFirst(piece)
+                        overflowBytes -= piece
+                        return false
+                    }
+                    return true
+                }
+                if !pushed { return }
+                overflowBytes -= next.audio.count
+            }
+            overflow.removeFirst()
+        }
+    }
+
+    /// The greeting wait (checked every 100 ms), then the call's hard cap and the end-call deadline
+    /// (checked every second). Returns within a step of the call's end.
+    func runTimers() async {
+        let greetAt = UInt64(settings.greetingWaitMilliseconds)
         while !ended {
-            try? await Task.sleep(for: .seconds(1))
-            if Task.isCancelled { return }
+            let step = greetingDue ? 1000 : Int(min(100, greetAt > now ? greetAt - now : 0))
+            if step > 0 { try? await Task.sleep(for: .milliseconds(step)) }
+            if Task.isCancelled || ended { return }
+            if !greetingDue && now >= greetAt {
+                greetingDue = true
+                maybeGreet()
+            }
             if now >= UInt64(settings.maxCallSeconds) * 1000 {
                 await finish(.timeLimit)
             } else if let asked = hangUpRequestedAt, now > asked + UInt64(framer.queuedMilliseconds) + 10_000 {
@@ -178,7 +247,7 @@ actor CallBridge {
 
     /// After `end_call`: hangs up once the response is over and its last mark has come back.
     func hangUpIfPlayedOut() async {
-        guard hangUpRequestedAt != nil, !ended, activeResponse == nil, framer.queuedMilliseconds == 0 else { return }
+        guard hangUpRequestedAt != nil, !ended, activeResponse == nil, framer.queuedMilliseconds == 0, overflow.isEmpty else { return }
         for item in items.values where !item.audioDone || framer.playedMilliseconds(item: item.handle) < framer.sentMilliseconds(item: item.handle) {
             return
         }

@@ -72,11 +72,11 @@ struct MediaStreamHandler: Sendable {
             } else {
                 logger.notice("media stream ended before start: \(closeReason ?? "stop")")
             }
-            // The call is over and its streams are finished: close Twilio's socket now (the writer may
-            // be cancelled next), then stop what still waits (the timers, a model handshake in progress;
-            // a DNS look-up cannot be interrupted and ends by itself within its timeout).
+            // The call is over and its streams are finished: close Twilio's socket now; the other tasks
+            // end by themselves — the model socket is closed with a close frame once its outbox is sent,
+            // pacing on the finished doorbell, timers within a second; a model handshake in progress
+            // ends within REALTIME_CONNECT_TIMEOUT_SECONDS (or a DNS look-up's own timeout).
             try? await outbound.close(.normalClosure, reason: nil)
-            group.cancelAll()
             await group.waitForAll()
         }
         if let bridge, let webhook {

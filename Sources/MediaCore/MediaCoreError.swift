@@ -7,6 +7,9 @@ public struct MediaCoreError: Error, Equatable, CustomStringConvertible, Sendabl
     /// What the caller was doing, e.g. "creating a 8000→24000 Hz resampler".
     public let operation: String
 
+    /// `ANPI_ERR_SPACE`: a queue is full (back-pressure, not a fault).
+    public static let spaceCode = Int32(ANPI_ERR_SPACE)
+
     /// Wraps a C return code.
     public init(code: Int32, operation: String) {
         self.code = code

@@ -1,4 +1,5 @@
 import Foundation
+import MediaCore
 
 /// An event the gateway sends to the model (GA names).
 public enum RealtimeClientEvent: Sendable {
@@ -20,7 +21,7 @@ public enum RealtimeClientEvent: Sendable {
     public func json() -> String {
         if case .appendAudio(let bytes) = self {
             // The hot path (50 per second per call): built directly, not through JSONSerialization.
-            return Self.appendPrefix + Data(bytes).base64EncodedString() + #""}"#
+            return Self.appendPrefix + Base64.encode(bytes) + #""}"#
         }
         let object: [String: Any] = switch self {
         case .sessionUpdate(let c): ["type": "session.update", "session": c.sessionObject]

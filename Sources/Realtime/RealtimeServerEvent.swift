@@ -1,4 +1,5 @@
 import Foundation
+import MediaCore
 
 /// An event from the model (GA names), parsed into what the bridge acts on.
 /// Events it does not act on are kept as `.other(type)` and never fail the call.
@@ -27,6 +28,7 @@ public enum RealtimeServerEvent: Equatable, Sendable {
 
     /// Parses one text frame; throws only when it is not a JSON object with a `type`.
     public static func parse(_ text: String) throws(RealtimeProtocolError) -> RealtimeServerEvent {
+        if let delta = fastAudioDelta(text) { return delta }
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let type = object["type"] as? String else {
             throw .malformed("not a Realtime event: \(text.prefix(80))")
         }
@@ -39,8 +41,8 @@ public enum RealtimeServerEvent: Equatable, Sendable {
         case "input_audio_buffer.speech_stopped": return .speechStopped(audioEndMilliseconds: int("audio_end_ms"), itemID: string("item_id"))
         case "response.created": return .responseCreated(responseID: string("id", in: object["response"] as? [String: Any] ?? [:]))
         case "response.output_audio.delta":
-            guard let audio = Data(base64Encoded: string("delta")) else { throw .malformed("audio delta is not base64") }
-            return .audioDelta(responseID: string("response_id"), itemID: string("item_id"), audio: [UInt8](audio))
+            guard let audio = Base64.decode(string("delta")) else { throw .malformed("audio delta is not base64") }
+            return .audioDelta(responseID: string("response_id"), itemID: string("item_id"), audio: audio)
         case "response.output_audio.done": return .audioDone(responseID: string("response_id"), itemID: string("item_id"))
         case "response.output_audio_transcript.done": return .assistantTranscript(itemID: string("item_id"), transcript: string("transcript"))
         case "conversation.item.input_audio_transcription.completed": return .calleeTranscript(itemID: string("item_id"), transcript: string("transcript"))
@@ -56,6 +58,21 @@ public enum RealtimeServerEvent: Equatable, Sendable {
             return .error(type: string("type", in: e), code: e["code"] as? String, message: string("message", in: e), eventID: e["event_id"] as? String)
         default: return .other(type: type)
         }
+    }
+}
+
+extension RealtimeServerEvent {
+    /// The common case without JSONSerialization: an audio delta, whatever the order of its keys.
+    /// Anything unusual (escapes, a missing field) takes the full parser.
+    static func fastAudioDelta(_ text: String) -> RealtimeServerEvent? {
+        let utf8 = Substring(text).utf8
+        guard text.hasPrefix("{"), text.hasSuffix("}"),
+              let type = JSONFieldScanner.string("type", in: utf8), type.elementsEqual("response.output_audio.delta".utf8),
+              let response = JSONFieldScanner.string("response_id", in: utf8),
+              let item = JSONFieldScanner.string("item_id", in: utf8),
+              let delta = JSONFieldScanner.string("delta", in: utf8),
+              let audio = Base64.decode(delta) else { return nil }
+        return .audioDelta(responseID: String(Substring(response)), itemID: String(Substring(item)), audio: audio)
     }
 }
 

@@ -127,6 +127,9 @@ public struct LoopbackCall: Sendable {
         // Every task of the call ends with its media stream.
         _ = try? await withDeadline(.seconds(10), "the media stream to close") { await server.calls.waitUntilIdle() }
         let openStreams = await server.calls.openStreams
+        // The model side sees the gateway's close a moment later.
+        let opened = await model.sessions().count
+        _ = try? await withDeadline(.seconds(5), "the model sessions to end") { await model.waitForEndedSessions(opened) }
         let sessions = await model.sessions()
         let twilioCall = await twilio.calls().first { $0.sid == report.callSID }
         return Outcome(callID: callID, report: report, callee: callee, modelSessions: sessions, twilioCall: twilioCall, placeMilliseconds: placeMs, openStreamsAfter: openStreams)

@@ -1,4 +1,5 @@
 import Foundation
+import MediaCore
 
 /// A message the gateway sends on a bidirectional media stream.
 public enum TwilioStreamCommand: Equatable, Sendable {
@@ -13,7 +14,7 @@ public enum TwilioStreamCommand: Equatable, Sendable {
     public func json(streamSid: String) -> String {
         switch self {
         case .media(let payload):
-            #"{"event":"media","streamSid":\#(Self.jsonString(streamSid)),"media":{"payload":"\#(Data(payload).base64EncodedString())"}}"#
+            #"{"event":"media","streamSid":\#(Self.jsonString(streamSid)),"media":{"payload":"\#(Base64.encode(payload))"}}"#
         case .mark(let name):
             #"{"event":"mark","streamSid":\#(Self.jsonString(streamSid)),"mark":{"name":\#(Self.jsonString(name))}}"#
         case .clear:

@@ -1,4 +1,5 @@
 import Foundation
+import MediaCore
 
 /// A message Twilio sends on a bidirectional media stream (`connected`, `start`,
 /// `media`, `mark`, `dtmf`, `stop`), parsed and checked.
@@ -18,6 +19,7 @@ public enum TwilioStreamEvent: Equatable, Sendable {
 
     /// Parses one text frame; throws `TwilioStreamError` for anything that is not a valid message.
     public static func parse(_ text: String) throws(TwilioStreamError) -> TwilioStreamEvent {
+        if let media = fastMedia(text) { return media }
         let raw: Raw
         do {
             raw = try JSONDecoder().decode(Raw.self, from: Data(text.utf8))
@@ -40,8 +42,8 @@ public enum TwilioStreamEvent: Equatable, Sendable {
             guard let chunk = UInt32(m.chunk ?? ""), let timestamp = UInt32(m.timestamp ?? "") else {
                 throw .malformed("media with a non-numeric chunk or timestamp")
             }
-            guard let payload = Data(base64Encoded: payloadText) else { throw .malformed("media payload is not base64") }
-            return .media(chunk: chunk, timestamp: timestamp, payload: [UInt8](payload))
+            guard let payload = Base64.decode(payloadText) else { throw .malformed("media payload is not base64") }
+            return .media(chunk: chunk, timestamp: timestamp, payload: payload)
         case "mark":
             guard let name = raw.mark?.name else { throw .malformed("mark without mark.name") }
             return .mark(name: name)
@@ -53,6 +55,18 @@ public enum TwilioStreamEvent: Equatable, Sendable {
         default:
             throw .unknownEvent(raw.event)
         }
+    }
+
+    /// The common case without JSONDecoder: a well-formed `media` message as Twilio writes it
+    /// (`{"event":"media",…}`); anything else, or anything odd about it, takes the full parser.
+    static func fastMedia(_ text: String) -> TwilioStreamEvent? {
+        guard text.hasPrefix(#"{"event":"media","#), text.hasSuffix("}") else { return nil }
+        let utf8 = Substring(text).utf8
+        guard let chunk = JSONFieldScanner.number("chunk", in: utf8),
+              let timestamp = JSONFieldScanner.number("timestamp", in: utf8),
+              let payloadText = JSONFieldScanner.string("payload", in: utf8),
+              let payload = Base64.decode(payloadText) else { return nil }
+        return .media(chunk: chunk, timestamp: timestamp, payload: payload)
     }
 
     private static func describe(_ error: any Error) -> String {

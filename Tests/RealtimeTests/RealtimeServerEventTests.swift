@@ -1,4 +1,4 @@
-import Realtime
+@testable import Realtime
 import Testing
 
 @Suite struct RealtimeServerEventTests {
@@ -32,5 +32,22 @@ import Testing
     @Test(arguments: ["", "[]", #"{"no_type":1}"#, "not json", #"{"type":"response.output_audio.delta","delta":"***"}"#])
     func refusesWhatIsNotAnEvent(_ text: String) {
         #expect(throws: RealtimeProtocolError.self) { try RealtimeServerEvent.parse(text) }
+    }
+}
+
+@Suite struct RealtimeDeltaFastPathTests {
+    /// Audio deltas skip JSONSerialization whatever their key order, with the same result.
+    @Test func fastDeltaEqualsTheFullParser() throws {
+        let texts = [
+            #"{"type":"response.output_audio.delta","event_id":"e1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"/38A"}"#,
+            #"{"delta":"/38A","item_id":"item_1","response_id":"resp_1","type":"response.output_audio.delta","event_id":"e1"}"#,
+        ]
+        for text in texts {
+            let fast = try #require(RealtimeServerEvent.fastAudioDelta(text))
+            #expect(fast == .audioDelta(responseID: "resp_1", itemID: "item_1", audio: [0xFF, 0x7F, 0x00]))
+            #expect(try RealtimeServerEvent.parse(text) == fast)
+        }
+        #expect(RealtimeServerEvent.fastAudioDelta(#"{"type":"response.output_audio.done","response_id":"r","item_id":"i"}"#) == nil)
+        #expect(throws: RealtimeProtocolError.self) { try RealtimeServerEvent.parse(#"{"type":"response.output_audio.delta","response_id":"r","item_id":"i","delta":"@@"}"#) }
     }
 }

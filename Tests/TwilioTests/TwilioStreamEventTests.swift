@@ -1,5 +1,6 @@
+import Foundation
 import Testing
-import Twilio
+@testable import Twilio
 
 @Suite struct TwilioStreamEventTests {
     @Test func parsesEachEvent() throws {
@@ -44,5 +45,21 @@ import Twilio
         #expect(TwilioStreamCommand.media(payload: [0xFF, 0x7F, 0x00]).json(streamSid: "MZ1") == #"{"event":"media","streamSid":"MZ1","media":{"payload":"/38A"}}"#)
         #expect(TwilioStreamCommand.mark(name: "a\"b").json(streamSid: "MZ1") == #"{"event":"mark","streamSid":"MZ1","mark":{"name":"a\"b"}}"#)
         #expect(TwilioStreamCommand.clear.json(streamSid: "MZ1") == #"{"event":"clear","streamSid":"MZ1"}"#)
+    }
+}
+
+@Suite struct TwilioStreamFastPathTests {
+    /// The fast path gives exactly what the full parser gives, and leaves everything odd to it.
+    @Test func fastMediaEqualsTheFullParser() throws {
+        let payload = Data((0..<160).map { UInt8($0) }).base64EncodedString()
+        let text = #"{"event":"media","sequenceNumber":"4","media":{"track":"inbound","chunk":"3","timestamp":"40","payload":"\#(payload)"},"streamSid":"MZ1"}"#
+        let fast = try #require(TwilioStreamEvent.fastMedia(text))
+        #expect(fast == .media(chunk: 3, timestamp: 40, payload: (0..<160).map { UInt8($0) }))
+        #expect(try TwilioStreamEvent.parse(text) == fast)
+        // Other key orders, a bad payload or a missing field take the full parser (and its errors).
+        #expect(TwilioStreamEvent.fastMedia(#"{"sequenceNumber":"4","event":"media","media":{"chunk":"3","timestamp":"40","payload":"/w=="}}"#) == nil)
+        #expect(TwilioStreamEvent.fastMedia(#"{"event":"media","media":{"chunk":"3","timestamp":"40","payload":"@@"}}"#) == nil)
+        #expect(throws: TwilioStreamError.self) { try TwilioStreamEvent.parse(#"{"event":"media","media":{"chunk":"3","timestamp":"40","payload":"@@"}}"#) }
+        #expect(throws: TwilioStreamError.self) { try TwilioStreamEvent.parse(#"{"event":"media","media":{"chunk":"x","timestamp":"40","payload":"/w=="}}"#) }
     }
 }
