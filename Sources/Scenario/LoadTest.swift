@@ -95,6 +95,7 @@ public struct LoadTest: Sendable {
         try await waitForGateway(target, http: http)
         try await Task.sleep(for: .milliseconds(500))
         let idle = pid.flatMap { ProcessStats.read(pid: $0) }
+        let idleFDs = pid.flatMap { ProcessStats.openFiles(pid: $0) }
 
         // Place the calls evenly over the ramp.
         let started = clock.now
@@ -139,6 +140,12 @@ public struct LoadTest: Sendable {
         if let idle {
             result.gatewayIdleRSSKiB = idle.rssKiB
             result.gatewayPeakRSSKiB = peak
+        }
+        if let pid {
+            // Every call has ended: the gateway should be back to its idle descriptors.
+            try? await Task.sleep(for: .seconds(2))
+            result.gatewayIdleFDs = idleFDs
+            result.gatewayFDsAfter = ProcessStats.openFiles(pid: pid)
         }
         gateway?.terminate()
         gateway?.waitUntilExit()

@@ -22,6 +22,9 @@ public struct LoadTestResult: Sendable {
     public var gatewayCPUPercent: Double?
     public var gatewayIdleRSSKiB: Int?
     public var gatewayPeakRSSKiB: Int?
+    /// The gateway's open descriptors before the calls and once they have all ended (a leak shows as a difference).
+    public var gatewayIdleFDs: Int?
+    public var gatewayFDsAfter: Int?
     /// This process (callees and simulated model) over the same window.
     public var loadGeneratorCPUPercent = 0.0
     public var windowSeconds = 0.0
@@ -52,6 +55,8 @@ public struct LoadTestResult: Sendable {
         if let r = gatewayIdleRSSKiB { g["rss_idle_kib"] = r }
         if let r = gatewayPeakRSSKiB { g["rss_peak_kib"] = r }
         if let r = rssKiBPerCall { g["rss_kib_per_call"] = round2(r) }
+        if let f = gatewayIdleFDs { g["fds_idle"] = f }
+        if let f = gatewayFDsAfter { g["fds_after"] = f }
         o["gateway"] = g
         let data = (try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
@@ -69,6 +74,7 @@ public struct LoadTestResult: Sendable {
             added latency   p50 \(f(p50, 2)) ms, p99 \(f(p99, 2)) ms, max \(f(max, 2)) ms
             gateway CPU     \(f(gatewayCPUPercent, 1, " %")) of a core (\(f(cpuPercentPerCall, 3, " %")) per call) over \(f(windowSeconds, 1)) s
             gateway RSS     idle \(f(gatewayIdleRSSKiB.map { Double($0) / 1024 }, 1, " MiB")), peak \(f(gatewayPeakRSSKiB.map { Double($0) / 1024 }, 1, " MiB")) (\(f(rssKiBPerCall, 1, " KiB")) per call)
+            gateway fds     \(gatewayIdleFDs.map(String.init) ?? "n/a") before the calls, \(gatewayFDsAfter.map(String.init) ?? "n/a") after they ended
             load generator  \(f(loadGeneratorCPUPercent, 1, " %")) of a core (callees + simulated model)
             """ + (errors.isEmpty ? "" : "\nerrors          " + errors.prefix(5).joined(separator: "; "))
     }

@@ -24,6 +24,11 @@ public struct ProcessStats: Sendable, Equatable {
         return ProcessStats(cpuSeconds: (utime + stime) / ticks, rssKiB: rss)
     }
 
+    /// Open file descriptors of `pid` (sockets included); nil when unreadable.
+    public static func openFiles(pid: Int32) -> Int? {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
+    }
+
     /// CPU use between two samples taken `seconds` apart, as % of one core.
     public static func cpuPercent(from a: ProcessStats, to b: ProcessStats, seconds: Double) -> Double {
         seconds > 0 ? (b.cpuSeconds - a.cpuSeconds) / seconds * 100 : 0

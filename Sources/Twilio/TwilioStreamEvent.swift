@@ -19,7 +19,7 @@ public enum TwilioStreamEvent: Equatable, Sendable {
 
     /// Parses one text frame; throws `TwilioStreamError` for anything that is not a valid message.
     public static func parse(_ text: String) throws(TwilioStreamError) -> TwilioStreamEvent {
-        if let media = fastMedia(text) { return media }
+        if let media = fastParse(text) { return media }
         let raw: Raw
         do {
             raw = try JSONDecoder().decode(Raw.self, from: Data(text.utf8))
@@ -57,10 +57,15 @@ public enum TwilioStreamEvent: Equatable, Sendable {
         }
     }
 
-    /// The common case without JSONDecoder: a well-formed `media` message as Twilio writes it
+    /// The common cases without JSONDecoder: a well-formed `media` or `mark` message as Twilio writes it
     /// (`{"event":"media",…}`); anything else, or anything odd about it, takes the full parser.
-    static func fastMedia(_ text: String) -> TwilioStreamEvent? {
-        guard text.hasPrefix(#"{"event":"media","#), text.hasSuffix("}") else { return nil }
+    static func fastParse(_ text: String) -> TwilioStreamEvent? {
+        guard text.hasSuffix("}") else { return nil }
+        if text.hasPrefix(#"{"event":"mark","#) {
+            // Marks come back once per frame sent while the assistant speaks.
+            return JSONFieldScanner.string("name", in: Substring(text).utf8).map { .mark(name: String(Substring($0))) }
+        }
+        guard text.hasPrefix(#"{"event":"media","#) else { return nil }
         let utf8 = Substring(text).utf8
         guard let chunk = JSONFieldScanner.number("chunk", in: utf8),
               let timestamp = JSONFieldScanner.number("timestamp", in: utf8),

@@ -50,15 +50,17 @@ import Testing
 
 @Suite struct TwilioStreamFastPathTests {
     /// The fast path gives exactly what the full parser gives, and leaves everything odd to it.
-    @Test func fastMediaEqualsTheFullParser() throws {
+    @Test func fastParseEqualsTheFullParser() throws {
         let payload = Data((0..<160).map { UInt8($0) }).base64EncodedString()
         let text = #"{"event":"media","sequenceNumber":"4","media":{"track":"inbound","chunk":"3","timestamp":"40","payload":"\#(payload)"},"streamSid":"MZ1"}"#
-        let fast = try #require(TwilioStreamEvent.fastMedia(text))
+        let fast = try #require(TwilioStreamEvent.fastParse(text))
         #expect(fast == .media(chunk: 3, timestamp: 40, payload: (0..<160).map { UInt8($0) }))
         #expect(try TwilioStreamEvent.parse(text) == fast)
         // Other key orders, a bad payload or a missing field take the full parser (and its errors).
-        #expect(TwilioStreamEvent.fastMedia(#"{"sequenceNumber":"4","event":"media","media":{"chunk":"3","timestamp":"40","payload":"/w=="}}"#) == nil)
-        #expect(TwilioStreamEvent.fastMedia(#"{"event":"media","media":{"chunk":"3","timestamp":"40","payload":"@@"}}"#) == nil)
+        #expect(TwilioStreamEvent.fastParse(#"{"sequenceNumber":"4","event":"media","media":{"chunk":"3","timestamp":"40","payload":"/w=="}}"#) == nil)
+        #expect(TwilioStreamEvent.fastParse(#"{"event":"media","media":{"chunk":"3","timestamp":"40","payload":"@@"}}"#) == nil)
+        #expect(TwilioStreamEvent.fastParse(#"{"event":"mark","sequenceNumber":"9","streamSid":"MZ1","mark":{"name":"item_1:40:g0"}}"#) == .mark(name: "item_1:40:g0"))
+        #expect(TwilioStreamEvent.fastParse(#"{"event":"mark","mark":{"name":"a\"b"}}"#) == nil, "escaped names take the full parser")
         #expect(throws: TwilioStreamError.self) { try TwilioStreamEvent.parse(#"{"event":"media","media":{"chunk":"3","timestamp":"40","payload":"@@"}}"#) }
         #expect(throws: TwilioStreamError.self) { try TwilioStreamEvent.parse(#"{"event":"media","media":{"chunk":"x","timestamp":"40","payload":"/w=="}}"#) }
     }
