@@ -114,7 +114,7 @@ extension CallBridge {
             framer.playedMilliseconds(item: item.handle) < item.receivedBytes / bytesPerMs
         }.sorted { $0.value.handle < $1.value.handle }
         guard activeResponse != nil || !unheard.isEmpty else { return }
-        twilioOut.yield(TwilioStreamCommand.clear.json(streamSid: start.streamSid))
+        twilioOut.yield(twilioMessages.clear)
         let generation = framer.flush(now: t)
         overflow.removeAll()
         overflowBytes = 0

@@ -73,6 +73,7 @@ actor CallBridge {
 
     /// `interrupt_response` as sent: the server cancels its response when the callee speaks.
     let serverCancelsOnSpeech: Bool
+    let twilioMessages: TwilioStreamEncoder
     let path: ModelAudioPath
     let jitter: JitterBuffer
     let framer: PlayoutFramer
@@ -115,8 +116,13 @@ actor CallBridge {
         (twilioOutbox, twilioOut) = AsyncStream<String>.makeStream()
         (modelOutbox, modelOut) = AsyncStream<String>.makeStream()
         (doorbell, bell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        twilioMessages = TwilioStreamEncoder(streamSid: start.streamSid)
         path = try ModelAudioPath(format: settings.audioFormat)
-        jitter = try JitterBuffer()
+        // Frames are popped as soon as they are pushed, so the buffer only ever holds a gap's worth:
+        // 400 ms is plenty, and keeps its ring (touched as it wraps) small.
+        var jittering = JitterBuffer.Configuration()
+        jittering.capacityMilliseconds = 400
+        jitter = try JitterBuffer(jittering)
         var framing = PlayoutFramer.Configuration()
         framing.markEvery = 1
         // A small ring (its pages are touched as it wraps, so its size is per-call memory); model audio
@@ -155,11 +161,11 @@ actor CallBridge {
         let t = now
         drainOverflow()
         while let f = outboundFrame.withUnsafeMutableBufferPointer({ framer.pop(now: t, into: $0) }) {
-            twilioOut.yield(TwilioStreamCommand.media(payload: outboundFrame).json(streamSid: start.streamSid))
+            twilioOut.yield(outboundFrame.withUnsafeBufferPointer { twilioMessages.media($0) })
             report.framesToCallee += 1
             if f.mark, let item = itemIDs[f.item] {
                 let name = MarkName(itemID: item, sentMilliseconds: f.itemSentMilliseconds, generation: f.generation)
-                twilioOut.yield(TwilioStreamCommand.mark(name: name.description).json(streamSid: start.streamSid))
+                twilioOut.yield(twilioMessages.mark(name.description))
             }
         }
         drainOverflow()

@@ -65,3 +65,14 @@ import Testing
         #expect(throws: TwilioStreamError.self) { try TwilioStreamEvent.parse(#"{"event":"media","media":{"chunk":"x","timestamp":"40","payload":"/w=="}}"#) }
     }
 }
+
+@Suite struct TwilioStreamEncoderTests {
+    @Test func sameTextAsTheCommands() {
+        let sid = #"MZ"odd\sid"#
+        let encoder = TwilioStreamEncoder(streamSid: sid)
+        let audio: [UInt8] = (0..<160).map { UInt8($0) }
+        #expect(audio.withUnsafeBufferPointer { encoder.media($0) } == TwilioStreamCommand.media(payload: audio).json(streamSid: sid))
+        #expect(encoder.mark("item_1:20:g0") == TwilioStreamCommand.mark(name: "item_1:20:g0").json(streamSid: sid))
+        #expect(encoder.clear == TwilioStreamCommand.clear.json(streamSid: sid))
+    }
+}
