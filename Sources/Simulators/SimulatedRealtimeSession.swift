@@ -38,7 +38,8 @@ actor SimulatedRealtimeSession {
     private var interruptResponse = true
 
     // Voice activity, in input audio time.
-    private var windowSamples: [Int16] = []
+    private var windowEnergy = 0.0
+    private var windowCount = 0
     private var appendedSamples = 0
     private var voicedMs = 0
     private var silentMs = 0
@@ -239,36 +240,45 @@ actor SimulatedRealtimeSession {
     // MARK: - Voice activity
 
     private func append(_ base64: String?) {
-        guard let base64, let data = Data(base64Encoded: base64) else {
+        guard let base64, let bytes = Base64.decode(base64) else {
             sendError(type: "invalid_request_error", code: "invalid_value", message: "Invalid 'audio'. Expected base64-encoded audio bytes.")
             return
         }
-        let bytes = [UInt8](data)
         if settings.script.echo { keepForEcho(bytes) }
-        let samples: [Int16]
-        switch inputFormat {
-        case .pcmu: samples = G711.decodeMulaw(bytes)
-        case .pcma: samples = G711.decodeAlaw(bytes)
-        case .pcm24k: samples = stride(from: 0, to: bytes.count - 1, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
-        }
+        // Energy per 10 ms window, accumulated sample by sample (tables for G.711; no decoded copies).
         let rate = inputFormat == .pcm24k ? 24 : 8
         let window = 10 * rate
-        for s in samples {
-            windowSamples.append(s)
+        let table = inputFormat == .pcma ? Self.alawSquares : Self.mulawSquares
+        var i = 0
+        while i < bytes.count {
+            let square: Double
+            if inputFormat == .pcm24k {
+                guard i + 1 < bytes.count else { break }
+                let s = Double(Int16(bitPattern: UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8))
+                square = s * s
+                i += 2
+            } else {
+                square = table[Int(bytes[i])]
+                i += 1
+            }
+            windowEnergy += square
+            windowCount += 1
             appendedSamples += 1
-            if windowSamples.count == window {
-                detect(windowSamples, nowMs: appendedSamples / rate)
-                windowSamples.removeAll(keepingCapacity: true)
+            if windowCount == window {
+                detect(energy: windowEnergy / Double(window), nowMs: appendedSamples / rate)
+                windowEnergy = 0
+                windowCount = 0
             }
         }
         record.appendedMilliseconds = appendedSamples / rate
     }
 
     /// Energy VAD on one 10 ms window: speech after 30 ms above the threshold, its end after `silence_duration_ms` below.
-    private func detect(_ window: [Int16], nowMs: Int) {
-        var sum = 0.0
-        for s in window { sum += Double(s) * Double(s) }
-        let rms = (sum / Double(window.count)).squareRoot()
+    static let mulawSquares: [Double] = (0...255).map { let s = Double(G711.decodeMulawSample(UInt8($0))); return s * s }
+    static let alawSquares: [Double] = (0...255).map { let s = Double(G711.decodeAlawSample(UInt8($0))); return s * s }
+
+    private func detect(energy meanSquare: Double, nowMs: Int) {
+        let rms = meanSquare.squareRoot()
         let db = 20 * log10(max(rms, 1e-9) / 32768)
         if db > thresholdDB {
             voicedMs += 10
