@@ -74,7 +74,8 @@ public struct LoadTest: Sendable {
             let port = try LoopbackPort.free()
             target = "http://127.0.0.1:\(port)"
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: options.executable)
+            // The real path (not /proc/self/exe), so the child shows as `…/anpi-call serve` in ps and pgrep.
+            process.executableURL = URL(fileURLWithPath: options.executable).resolvingSymlinksInPath()
             process.arguments = ["serve"]
             var env = ProcessInfo.processInfo.environment
             for (k, v) in [
