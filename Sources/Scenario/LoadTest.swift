@@ -52,7 +52,8 @@ public struct LoadTest: Sendable {
         var settings = LoadCallee.Settings()
         settings.burstMilliseconds = options.burstMilliseconds
         settings.burstEveryMilliseconds = options.burstEveryMilliseconds
-        settings.modelDelayMilliseconds = Double(options.burstMilliseconds + 500 - 20)
+        // Raw round trips; the simulated model's own delay, as it reports it, is subtracted at the end.
+        settings.modelDelayMilliseconds = 0
         let base = settings
         let count = options.calls
         let twilio = TwilioAPISimulator(configuration: twilioConfig, dialer: { call in
@@ -131,7 +132,12 @@ public struct LoadTest: Sendable {
         }
         await placing.value
         await callees.waitForAll(options.calls, timeout: .seconds(15))
-        var result = await callees.summary(calls: options.calls, seconds: options.seconds, format: options.format.rawValue)
+        // The model answers once it has heard the burst and 500 ms of silence; the decision arrives in the
+        // frame that was sent 20 ms before its end. Its delay differs by a VAD window at each edge of a
+        // burst that went through the resampler (pcm24k), so it is taken from the simulator, not assumed.
+        let delays = await realtime.sessions().flatMap(\.echoDelays).sorted()
+        let modelDelay = Double(delays.isEmpty ? options.burstMilliseconds + 500 : delays[delays.count / 2]) - 20
+        var result = await callees.summary(calls: options.calls, seconds: options.seconds, format: options.format.rawValue, modelDelay: modelDelay)
         if let (g0, m0, t0) = first, let (g1, m1, t1) = last, t1 > t0 {
             let seconds = Double((t1 - t0) / .milliseconds(1)) / 1000
             result.windowSeconds = seconds
@@ -226,8 +232,9 @@ actor LoadResults {
 
     private func wakeAll() { wake() }
 
-    func summary(calls: Int, seconds: Double, format: String) -> LoadTestResult {
+    func summary(calls: Int, seconds: Double, format: String, modelDelay: Double) -> LoadTestResult {
         var r = LoadTestResult(calls: calls, connected: results.filter { $0.framesSent > 0 }.count, seconds: seconds, format: format)
+        r.modelDelayMilliseconds = modelDelay
         var latencies: [Double] = []
         for c in results {
             r.framesIn += c.framesSent
@@ -236,7 +243,7 @@ actor LoadResults {
             r.echoes += c.addedLatencies.count
             r.lostFrames += c.lostFrames
             r.gaps += c.gaps
-            latencies += c.addedLatencies
+            latencies += c.addedLatencies.map { $0 - modelDelay }
             if let e = c.error { r.errors.append(e) }
         }
         r.errors += placeErrors

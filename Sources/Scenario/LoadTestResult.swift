@@ -15,6 +15,8 @@ public struct LoadTestResult: Sendable {
     public var lostFrames = 0
     public var gaps = 0
     /// Added round-trip latency of the echoed bursts, ms.
+    /// The simulated model's own delay subtracted from each round trip (median of what it reported).
+    public var modelDelayMilliseconds = 0.0
     public var p50 = 0.0
     public var p99 = 0.0
     public var max = 0.0
@@ -46,7 +48,7 @@ public struct LoadTestResult: Sendable {
         var o: [String: Any] = [
             "calls": calls, "connected": connected, "seconds": seconds, "format": format,
             "frames_in": framesIn, "frames_out": framesOut, "bursts": bursts, "echoes": echoes, "lost_frames": lostFrames, "gaps": gaps,
-            "added_latency_ms": ["p50": round2(p50), "p99": round2(p99), "max": round2(max)],
+            "added_latency_ms": ["p50": round2(p50), "p99": round2(p99), "max": round2(max)], "model_delay_ms": round2(modelDelayMilliseconds),
             "load_generator_cpu_percent": round2(loadGeneratorCPUPercent), "window_seconds": round2(windowSeconds), "errors": errors,
         ]
         var g: [String: Any] = [:]
@@ -71,7 +73,7 @@ public struct LoadTestResult: Sendable {
             calls           \(connected)/\(calls) connected, \(format), \(f(seconds, 0)) s each
             frames          \(framesIn) in, \(framesOut) out; \(bursts) bursts, \(echoes) echoed
             lost / gaps     \(lostFrames) frames lost, \(gaps) playback gaps
-            added latency   p50 \(f(p50, 2)) ms, p99 \(f(p99, 2)) ms, max \(f(max, 2)) ms
+            added latency   p50 \(f(p50, 2)) ms, p99 \(f(p99, 2)) ms, max \(f(max, 2)) ms (round trip minus the model's own \(f(modelDelayMilliseconds, 0)) ms)
             gateway CPU     \(f(gatewayCPUPercent, 1, " %")) of a core (\(f(cpuPercentPerCall, 3, " %")) per call) over \(f(windowSeconds, 1)) s
             gateway RSS     idle \(f(gatewayIdleRSSKiB.map { Double($0) / 1024 }, 1, " MiB")), peak \(f(gatewayPeakRSSKiB.map { Double($0) / 1024 }, 1, " MiB")) (\(f(rssKiBPerCall, 1, " KiB")) per call)
             gateway fds     \(gatewayIdleFDs.map(String.init) ?? "n/a") before the calls, \(gatewayFDsAfter.map(String.init) ?? "n/a") after they ended

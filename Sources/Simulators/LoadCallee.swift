@@ -16,8 +16,9 @@ public actor LoadCallee {
         public var burstEveryMilliseconds = 2000
         /// Where in the period this callee's bursts fall (spreads the load).
         public var offsetMilliseconds = 0
-        /// The echoing model's own delay, subtracted from each round trip: burst + its VAD silence − one frame.
-        public var modelDelayMilliseconds = 680.0
+        /// Subtracted from each round trip as it is recorded (0: raw round trips); also bounds how long an
+        /// echo is waited for (this + 1.5 s, with at least the burst and 500 ms of silence assumed).
+        public var modelDelayMilliseconds = 0.0
 
         public init() {}
     }
@@ -109,7 +110,7 @@ public actor LoadCallee {
         let period = settings.burstEveryMilliseconds / 20, burst = settings.burstMilliseconds / 20, offset = settings.offsetMilliseconds / 20
         let head = #"{"event":"media","streamSid":"\#(streamSID)","media":{"track":"inbound","chunk":""#
         // No burst starts so late that its echo could not come back before the call ends.
-        let lastBurst = frames - Int(settings.modelDelayMilliseconds + 1000) / 20
+        let lastBurst = frames - (max(Int(settings.modelDelayMilliseconds), settings.burstMilliseconds + 500) + 1000) / 20
         for chunk in 0..<frames {
             if gatewayClosed || Task.isCancelled { return }
             let phase = ((chunk - offset) % period + period) % period
@@ -136,7 +137,8 @@ public actor LoadCallee {
         for b in data where Self.magnitude[Int(b)] > 2000 { loud += 1 }
         let now = ContinuousClock.now
         // A burst whose echo never came (beyond the model's delay and 1.5 s) is lost, not matched to a later echo.
-        while let first = pending.first, echoStart == nil, now - first > .milliseconds(Int(settings.modelDelayMilliseconds) + 1500) {
+        let wait = max(Int(settings.modelDelayMilliseconds), settings.burstMilliseconds + 500) + 1500
+        while let first = pending.first, echoStart == nil, now - first > .milliseconds(wait) {
             pending.removeFirst()
             result.lostFrames += settings.burstMilliseconds / 20
         }

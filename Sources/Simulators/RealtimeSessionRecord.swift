@@ -40,5 +40,8 @@ public struct RealtimeSessionRecord: Sendable, Equatable {
     public var clientEvents: [String: Int] = [:]
     /// The client closed the socket (rather than the simulator).
     public var closedByClient = false
+    /// Echo mode: for each echoed utterance, audio ms from the echo's first sample to the end-of-speech
+    /// decision that starts the response — the model's own delay, which a round trip measurement subtracts.
+    public var echoDelays: [Int] = []
     public var ended = false
 }

@@ -49,6 +49,8 @@ actor SimulatedRealtimeSession {
     /// current utterance starts (its first voiced window), as input byte offsets.
     private var inputLog: [UInt8] = []
     private var logStart = 0
+    /// Echo mode: the audio ms where the current utterance's echo starts.
+    private var echoStartMs: Int?
     private var echoFrom: Int?
 
     // Responses.
@@ -292,6 +294,7 @@ actor SimulatedRealtimeSession {
                     // The echo starts at the first voiced window, so a burst comes back from its onset.
                     let bytesPerSample = inputFormat == .pcm24k ? 2 : 1
                     echoFrom = max(logStart, (nowMs - voicedMs) * (inputFormat == .pcm24k ? 24 : 8) * bytesPerSample)
+                    echoStartMs = nowMs - voicedMs
                 }
                 send(["type": "input_audio_buffer.speech_started", "audio_start_ms": max(0, nowMs - voicedMs - prefixPaddingMs), "item_id": userItem])
                 if interruptResponse, let a = active { cancel(a.id, reason: "turn_detected") }
@@ -302,7 +305,10 @@ actor SimulatedRealtimeSession {
             if speaking && silentMs >= silenceDurationMs {
                 speaking = false
                 voicedMs = 0
-                send(["type": "input_audio_buffer.speech_stopped", "audio_end_ms": nowMs - silentMs + 10, "item_id": userItem])
+                send(["type": "input_audio_buffer.speech_stopped", "audio_end_ms": nowMs - silentMs, "item_id": userItem])
+                if settings.script.echo, let start = echoStartMs, record.echoDelays.count < 100_000 {
+                    record.echoDelays.append(nowMs - start)
+                }
                 send(["type": "input_audio_buffer.committed", "item_id": userItem, "previous_item_id": NSNull()])
                 send(["type": "conversation.item.added", "item": ["id": userItem, "type": "message", "role": "user", "content": [["type": "input_audio"]]]])
                 let text = transcript < settings.script.calleeTranscripts.count ? settings.script.calleeTranscripts[transcript] : ""
