@@ -50,6 +50,10 @@ extension CallBridge {
             items[itemID]?.audioDone = true
             endOutbound(handle: item.handle)
             bell.yield()
+        case .assistantTranscript(_, let text) where text.isEmpty:
+            break
+        case .calleeTranscript(_, let text) where text.isEmpty:
+            break
         case .assistantTranscript(let itemID, let text):
             let cut = report.truncations.last { $0.itemID == itemID }?.audioEndMilliseconds
             report.transcript.append(.init(speaker: .assistant, text: text, atMilliseconds: Int(now), itemID: itemID, cutAtMilliseconds: cut))
@@ -94,7 +98,10 @@ extension CallBridge {
             itemIDs[handle] = itemID
             return Item(handle: handle, responseID: responseID)
         }()
-        if heardFirstAudio.insert(responseID).inserted { note("first audio of \(responseID)") }
+        if lastAudioResponse != responseID {
+            lastAudioResponse = responseID
+            note("first audio of \(responseID)")
+        }
         item.receivedBytes += audio.count
         items[itemID] = item
         do {

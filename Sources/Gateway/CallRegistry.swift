@@ -1,5 +1,5 @@
 /// The reports of this process's calls, live and ended, by call id; tests and the demo wait on it.
-/// Holds at most `capacity` ended calls (oldest forgotten first); durable storage is a later issue.
+/// Holds at most `capacity` ended calls (1000 by default, oldest forgotten first); durable storage is a later issue.
 public actor CallRegistry {
     private var reports: [String: CallReport] = [:]
     private var ended: [String] = []
@@ -9,7 +9,7 @@ public actor CallRegistry {
     public private(set) var openStreams = 0
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(capacity: Int = 10_000) { self.capacity = capacity }
+    public init(capacity: Int = 1000) { self.capacity = capacity }
 
     func streamOpened() { openStreams += 1 }
 
