@@ -114,7 +114,8 @@ public actor LoadCallee {
         for chunk in 0..<frames {
             if gatewayClosed || Task.isCancelled { return }
             let phase = ((chunk - offset) % period + period) % period
-            let inBurst = phase < burst && chunk - phase < lastBurst
+            // Whole bursts only: one whose start would fall before the call's first frame is skipped.
+            let inBurst = phase < burst && chunk - phase >= 0 && chunk - phase < lastBurst
             let payload = inBurst ? Self.toneBase64[phase % 10] : Self.silenceBase64
             if phase == 0 && inBurst {
                 pending.append(clock.now)
