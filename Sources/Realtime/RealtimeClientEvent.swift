@@ -19,18 +19,17 @@ public enum RealtimeClientEvent: Sendable {
 
     /// The JSON text frame.
     public func json() -> String {
-        if case .appendAudio(let bytes) = self {
+        let object: [String: Any]
+        switch self {
+        case .appendAudio(let bytes):
             // The hot path (50 per second per call): built directly, not through JSONSerialization.
             return Self.appendPrefix + Base64.encode(bytes) + #""}"#
-        }
-        let object: [String: Any] = switch self {
-        case .sessionUpdate(let c): ["type": "session.update", "session": c.sessionObject]
-        case .appendAudio(let bytes): ["type": "input_audio_buffer.append", "audio": Data(bytes).base64EncodedString()]
-        case .createResponse: ["type": "response.create"]
-        case .cancelResponse: ["type": "response.cancel"]
-        case .truncate(let item, let ms): ["type": "conversation.item.truncate", "item_id": item, "content_index": 0, "audio_end_ms": ms]
+        case .sessionUpdate(let c): object = ["type": "session.update", "session": c.sessionObject]
+        case .createResponse: object = ["type": "response.create"]
+        case .cancelResponse: object = ["type": "response.cancel"]
+        case .truncate(let item, let ms): object = ["type": "conversation.item.truncate", "item_id": item, "content_index": 0, "audio_end_ms": ms]
         case .functionCallOutput(let callID, let output):
-            ["type": "conversation.item.create", "item": ["type": "function_call_output", "call_id": callID, "output": output]]
+            object = ["type": "conversation.item.create", "item": ["type": "function_call_output", "call_id": callID, "output": output]]
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

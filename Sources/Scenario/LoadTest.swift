@@ -125,10 +125,9 @@ public struct LoadTest: Sendable {
             if now >= windowStart, first == nil { first = (g, me, now) }
             if now <= windowEnd { last = (g, me, now) }
             let status = await callees.status
-            let cpu = (first != nil && g != nil) ? "" : ""
-            progress(String(format: "%5.0f s  calls placed %d/%d, live %d, ended %d  gateway RSS %.1f MiB%@",
+            progress(String(format: "%5.0f s  calls placed %d/%d, live %d, ended %d  gateway RSS %.1f MiB",
                             Double((now - started) / .milliseconds(1)) / 1000, status.placed, options.calls, status.live, status.ended,
-                            Double(g?.rssKiB ?? 0) / 1024, cpu))
+                            Double(g?.rssKiB ?? 0) / 1024))
         }
         await placing.value
         await callees.waitForAll(options.calls, timeout: .seconds(15))

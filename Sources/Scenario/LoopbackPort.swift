@@ -6,8 +6,9 @@ import Darwin
 
 /// A loopback TCP port that was free a moment ago (bound to 0, read back, released): for servers whose
 /// own URL must be known before they start, like the gateway's `PUBLIC_BASE_URL`.
-enum LoopbackPort {
-    static func free() throws -> Int {
+public enum LoopbackPort {
+    /// The port number; throws ``ScenarioError/noFreePort``.
+    public static func free() throws -> Int {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else

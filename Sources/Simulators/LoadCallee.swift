@@ -66,19 +66,12 @@ public actor LoadCallee {
             result.error = "no <Stream> in the TwiML"
             return result
         }
-        var custom: [String: String] = [:]
-        for p in call.streamParameters { custom[p.name] = p.value }
         let streamSID = "MZload" + String(call.sid.suffix(26))
-        let start: [String: Any] = [
-            "event": "start", "sequenceNumber": "1", "streamSid": streamSID,
-            "start": ["streamSid": streamSID, "accountSid": call.accountSID, "callSid": call.sid, "tracks": ["inbound"],
-                      "customParameters": custom, "mediaFormat": ["encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1]],
-        ]
-        let startText = SimulatedCallee.json(start)
-        let stopText = #"{"event":"stop","streamSid":"\#(streamSID)","stop":{"callSid":"\#(call.sid)"}}"#
+        let startText = TwilioStreamMessages.start(streamSID: streamSID, callSID: call.sid, accountSID: call.accountSID, parameters: call.streamParameters)
+        let stopText = TwilioStreamMessages.stop(streamSID: streamSID, callSID: call.sid, accountSID: call.accountSID)
         do {
             try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
-                try await outbound.writeTextMessage(#"{"event":"connected","protocol":"Call","version":"1.0.0"}"#)
+                try await outbound.writeTextMessage(TwilioStreamMessages.connected)
                 try await outbound.writeTextMessage(startText)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {

@@ -62,17 +62,11 @@ public actor SimulatedCallee {
         recording.streamSID = streamSID
         let (texts, out) = AsyncStream<String>.makeStream()
         outbox = out
-        var custom: [String: String] = [:]
-        for p in parameters { custom[p.name] = p.value }
-        let start: [String: Any] = [
-            "event": "start", "sequenceNumber": "1", "streamSid": streamSID,
-            "start": ["streamSid": streamSID, "accountSid": accountSID, "callSid": callSID, "tracks": ["inbound"],
-                      "customParameters": custom, "mediaFormat": ["encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1]],
-        ]
-        let startText = Self.json(start)
+        let startText = TwilioStreamMessages.start(streamSID: streamSID, callSID: callSID, accountSID: accountSID, parameters: parameters)
+        let stopText = TwilioStreamMessages.stop(streamSID: streamSID, callSID: callSID, accountSID: accountSID)
         do {
             try await WebSocketClient.connect(url: streamURL, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
-                try await outbound.writeTextMessage(Self.json(["event": "connected", "protocol": "Call", "version": "1.0.0"]))
+                try await outbound.writeTextMessage(TwilioStreamMessages.connected)
                 try await outbound.writeTextMessage(startText)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -88,7 +82,7 @@ public actor SimulatedCallee {
                     switch ending {
                     case .endedByTwilio, .calleeHungUp:
                         // Twilio says `stop` when the call ends; written directly, as the writer may be cancelled.
-                        try? await outbound.writeTextMessage(Self.json(["event": "stop", "streamSid": streamSID, "stop": ["accountSid": accountSID, "callSid": callSID]]))
+                        try? await outbound.writeTextMessage(stopText)
                         try? await outbound.close(.normalClosure, reason: nil)
                     case .socketDropped, .timedOut:
                         try? await outbound.close(.goingAway, reason: nil)

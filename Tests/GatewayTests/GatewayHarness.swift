@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Gateway
 import Hummingbird
+import Scenario
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -16,7 +17,7 @@ struct GatewayHarness {
 
     /// Starts a gateway with `variables` over a fake-credential default set, runs `body`, and stops it.
     static func with<T: Sendable>(_ variables: [String: String] = [:], _ body: (GatewayHarness) async throws -> T) async throws -> T {
-        let port = try FreePort.find()
+        let port = try LoopbackPort.free()
         var env = [
             "TWILIO_ACCOUNT_SID": "ACtest00000000000000000000000000", "TWILIO_AUTH_TOKEN": "test-auth-token",
             "PHONE_NUMBER_FROM": "+15005550006", "OPENAI_API_KEY": "sk-test-fake",
@@ -71,23 +72,4 @@ struct GatewayHarness {
     }
 
     enum HarnessError: Error { case didNotStart }
-}
-
-/// A loopback TCP port that was free a moment ago (bound to 0, read back, released).
-enum FreePort {
-    static func find() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
 }
