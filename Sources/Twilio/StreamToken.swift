@@ -83,11 +83,7 @@ public struct StreamToken: Sendable {
         guard let expiresText = parameters[Parameter.expires], let expires = Int(expiresText) else { throw .missingParameter(Parameter.expires) }
         guard let token = parameters[Parameter.token] else { throw .missingParameter(Parameter.token) }
         let claims = Claims(callID: callID, expiresAt: expires, message: parameters[Parameter.message] ?? "", userID: parameters[Parameter.userID] ?? "")
-        let expected = Array(sign(claims).utf8), given = Array(token.utf8)
-        // Constant time over the expected length: no early exit on the first differing byte.
-        var diff = UInt8(expected.count == given.count ? 0 : 1)
-        for i in 0..<expected.count { diff |= expected[i] ^ (i < given.count ? given[i] : 0) }
-        guard diff == 0 else { throw .invalidSignature }
+        guard ConstantTime.equal(sign(claims), token) else { throw .invalidSignature }
         guard now <= expires else { throw .expired }
         return claims
     }
