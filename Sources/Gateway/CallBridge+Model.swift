@@ -16,10 +16,12 @@ extension CallBridge {
         guard !ended else { return }
         switch ending {
         case .failure(let error):
+            metrics.realtimeError(code: "connect_failed")
             await finish(.realtimeUnavailable(error.description))
         case .success(.closedByClient):
             await finish(.realtimeDropped("closed"))
         case .success(.closedByServer(let code, let reason)):
+            metrics.realtimeError(code: "closed_by_server")
             await finish(.realtimeDropped("closed by the server (code \(code.map(String.init) ?? "none")\(reason.map { ", \($0)" } ?? ""))"))
         }
     }
@@ -104,6 +106,7 @@ extension CallBridge {
         }
         item.receivedBytes += audio.count
         items[itemID] = item
+        if latencyProbe == nil, framer.queuedMilliseconds == 0, overflow.isEmpty { latencyProbe = clock.now }
         do {
             try path.outbound(audio) { queueOutbound($0, handle: item.handle) }
         } catch {
@@ -121,7 +124,9 @@ extension CallBridge {
             framer.playedMilliseconds(item: item.handle) < item.receivedBytes / bytesPerMs
         }.sorted { $0.value.handle < $1.value.handle }
         guard activeResponse != nil || !unheard.isEmpty else { return }
-        twilioOut.yield(twilioMessages.clear)
+        metrics.bargeIn()
+        latencyProbe = nil
+        sendToTwilio(twilioMessages.clear)
         let generation = framer.flush(now: t)
         overflow.removeAll()
         overflowBytes = 0
@@ -190,6 +195,7 @@ extension CallBridge {
     func modelError(type: String, code: String?, message: String) async {
         let name = code ?? type
         report.realtimeErrors.append(name)
+        metrics.realtimeError(code: name)
         switch name {
         case "response_cancel_not_active", "conversation_already_has_active_response":
             logger.debug("benign Realtime error \(name): \(message)")

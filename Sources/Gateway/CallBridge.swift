@@ -22,6 +22,7 @@ actor CallBridge {
         var maxCallSeconds: Int
         var bargeInMarginMilliseconds: Int
         var apologyMessage: String
+        var shutdownMessage: String
         /// Most callee audio buffered while the model socket is still opening.
         var maxPendingFramesBeforeOpen = 500
 
@@ -33,6 +34,7 @@ actor CallBridge {
             maxCallSeconds = configuration.maxCallSeconds
             bargeInMarginMilliseconds = configuration.bargeInMarginMilliseconds
             apologyMessage = configuration.apologyMessage
+            shutdownMessage = configuration.shutdownMessage
         }
     }
 
@@ -60,6 +62,11 @@ actor CallBridge {
     var logger: Logger
     let registry: CallRegistry
     let twilio: TwilioRESTClient
+    let metrics: GatewayMetrics
+    /// Frame counts already added to the metrics.
+    var framesCounted = (toModel: 0, toCallee: 0)
+    /// When model audio arrived with nothing ahead of it: its first frame sent gives the relay latency.
+    var latencyProbe: ContinuousClock.Instant?
 
     /// JSON texts for Twilio's socket, in order.
     nonisolated let twilioOutbox: AsyncStream<String>
@@ -106,15 +113,22 @@ actor CallBridge {
     static let ringMilliseconds = 4000
     /// Most outbound audio held beyond the ring (10 minutes); more is dropped with a warning.
     static let maxOverflowBytes = 600 * 8000
+    /// Most messages waiting for Twilio's socket (about 30 s of media and marks): a peer that stops
+    /// reading ends the call instead of growing memory.
+    static let maxTwilioBacklog = 3000
+    /// Set when Twilio's socket stopped taking messages.
+    var twilioStalled = false
 
-    init(settings: Settings, claims: StreamToken.Claims, start: TwilioStreamStart, registry: CallRegistry, twilio: TwilioRESTClient, logger: Logger) throws(MediaCoreError) {
+    init(settings: Settings, claims: StreamToken.Claims, start: TwilioStreamStart, registry: CallRegistry, twilio: TwilioRESTClient,
+         metrics: GatewayMetrics, logger: Logger) throws(MediaCoreError) {
         self.settings = settings
+        self.metrics = metrics
         self.claims = claims
         self.start = start
         self.registry = registry
         self.twilio = twilio
         self.logger = logger
-        (twilioOutbox, twilioOut) = AsyncStream<String>.makeStream()
+        (twilioOutbox, twilioOut) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(Self.maxTwilioBacklog))
         (modelOutbox, modelOut) = AsyncStream<String>.makeStream()
         (doorbell, bell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         twilioMessages = TwilioStreamEncoder(streamSid: start.streamSid)
@@ -158,6 +172,7 @@ actor CallBridge {
     func begin() async {
         note("media stream started (call \(start.callSid), \(settings.audioFormat.rawValue))")
         await registry.update(report)
+        await registry.add(self)
     }
 
     /// Sends every outbound frame the pacing allows now; says when to come back.
@@ -166,18 +181,38 @@ actor CallBridge {
         let t = now
         drainOverflow()
         while let f = outboundFrame.withUnsafeMutableBufferPointer({ framer.pop(now: t, into: $0) }) {
-            twilioOut.yield(outboundFrame.withUnsafeBufferPointer { twilioMessages.media($0) })
+            sendToTwilio(outboundFrame.withUnsafeBufferPointer { twilioMessages.media($0) })
             report.framesToCallee += 1
+            if let probe = latencyProbe {
+                metrics.relayed(after: probe.duration(to: clock.now))
+                latencyProbe = nil
+            }
             if f.mark, let item = itemIDs[f.item] {
                 let name = MarkName(itemID: item, sentMilliseconds: f.itemSentMilliseconds, generation: f.generation)
-                twilioOut.yield(twilioMessages.mark(name.description))
+                sendToTwilio(twilioMessages.mark(name.description))
             }
+        }
+        if twilioStalled {
+            note("Twilio's socket stopped taking messages (\(Self.maxTwilioBacklog) waiting)")
+            await finish(.twilioDisconnected)
+            return .stop
         }
         drainOverflow()
         await hangUpIfPlayedOut()
         if ended { return .stop }
         guard let due = framer.nextDue(now: t) else { return .idle }
         return .after(max(1, Int(due) - Int(t)))
+    }
+
+    /// Hands a message to Twilio's writer; notes a stall when its backlog is full.
+    func sendToTwilio(_ text: String) {
+        if case .dropped = twilioOut.yield(text) { twilioStalled = true }
+    }
+
+    /// Adds the frames relayed since the last call to the metrics.
+    func countFrames() {
+        metrics.frames(toModel: report.framesToModel - framesCounted.toModel, toCallee: report.framesToCallee - framesCounted.toCallee)
+        framesCounted = (report.framesToModel, report.framesToCallee)
     }
 
     /// Queues outbound μ-law of `handle` in the framer, or behind it when the ring is full.
@@ -242,6 +277,7 @@ actor CallBridge {
             let step = greetingDue ? 1000 : Int(min(100, greetAt > now ? greetAt - now : 0))
             if step > 0 { try? await Task.sleep(for: .milliseconds(step)) }
             if Task.isCancelled || ended { return }
+            if greetingDue { countFrames() }
             if !greetingDue && now >= greetAt {
                 greetingDue = true
                 maybeGreet()
@@ -278,18 +314,27 @@ actor CallBridge {
         bell.finish()
         switch reason {
         case .completed:
-            do { _ = try await twilio.hangUp(callSID: start.callSid) } catch { logger.warning("hang-up failed: \(error)") }
-        case _ where reason.needsApology:
             do {
-                _ = try await twilio.redirect(callSID: start.callSid, twiml: TwiML.sayAndHangUp(settings.apologyMessage))
-                note("apology played to the callee")
+                _ = try await twilio.hangUp(callSID: start.callSid)
             } catch {
-                logger.notice("could not play the apology (the call may be over already): \(error)")
+                metrics.twilioError(error)
+                logger.warning("hang-up failed: \(error)")
+            }
+        case _ where reason.needsApology:
+            let message = reason == .shutdown ? settings.shutdownMessage : settings.apologyMessage
+            do {
+                _ = try await twilio.redirect(callSID: start.callSid, twiml: TwiML.sayAndHangUp(message))
+                note(reason == .shutdown ? "shutdown message played to the callee" : "apology played to the callee")
+            } catch {
+                metrics.twilioError(error)
+                logger.notice("could not play the \(reason == .shutdown ? "shutdown message" : "apology") (the call may be over already): \(error)")
             }
         default:
             break
         }
         twilioOut.finish()
+        countFrames()
+        metrics.callEnded(reason)
         logger.info("call ended", metadata: [
             "reason": "\(reason.code)", "detail": "\(reason)", "safety": "\(report.safetyStatus?.status.rawValue ?? "-")",
             "frames_to_model": "\(report.framesToModel)", "frames_to_callee": "\(report.framesToCallee)", "barge_ins": "\(report.truncations.count)",

@@ -1,3 +1,5 @@
+import Twilio
+
 /// The reports of this process's calls, live and ended, by call id; tests and the demo wait on it.
 /// Holds at most `capacity` ended calls (1000 by default, oldest forgotten first); durable storage is a later issue.
 public actor CallRegistry {
@@ -8,6 +10,8 @@ public actor CallRegistry {
     /// `/media-stream` connections being served (each owns all of its call's tasks).
     public private(set) var openStreams = 0
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The bridges of calls in progress, so a shutdown can end them.
+    private var live: [String: CallBridge] = [:]
 
     public init(capacity: Int = 1000) { self.capacity = capacity }
 
@@ -32,8 +36,33 @@ public actor CallRegistry {
         reports[report.callID] = report
     }
 
+    /// A call's bridge is running.
+    func add(_ bridge: CallBridge) { live[bridge.claims.callID] = bridge }
+
+    /// Waits up to `timeout` for every media stream to end; true if they all did. (Checked every
+    /// 100 ms: a drain lasts seconds, and this way nothing is left waiting when time is up.)
+    public func waitUntilIdle(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while openStreams > 0 {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return true
+    }
+
+    /// Ends every call still in progress for `reason` (each hears its message) and returns how many.
+    @discardableResult
+    func endAll(_ reason: CallEndReason) async -> Int {
+        let bridges = Array(live.values)
+        await withTaskGroup(of: Void.self) { group in
+            for bridge in bridges { group.addTask { await bridge.finish(reason) } }
+        }
+        return bridges.count
+    }
+
     /// Stores a call's final report and wakes whoever waits for it.
     func finish(_ report: CallReport) {
+        live[report.callID] = nil
         reports[report.callID] = report
         ended.append(report.callID)
         if ended.count > capacity { reports[ended.removeFirst()] = nil }

@@ -54,6 +54,17 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     /// What the callee hears when a failure ends the call (`APOLOGY_MESSAGE`).
     public var apologyMessage: String
 
+    /// Bearer token `POST /outbound-call` and `GET /metrics` require (`API_AUTH_TOKEN`; open when unset).
+    public var apiAuthToken: String?
+    /// Who may be called and how fast (`ALLOWED_DESTINATIONS`, `MAX_CONCURRENT_CALLS`, …).
+    public var limits: CallLimits
+    /// How long a new connection may take to send its first request's headers (`REQUEST_HEADER_TIMEOUT_SECONDS`, default 10).
+    public var requestHeaderTimeoutSeconds: Int
+    /// On SIGTERM, how long active calls may go on before they are ended (`DRAIN_TIMEOUT_SECONDS`, default 30).
+    public var drainTimeoutSeconds: Int
+    /// What the callee hears when a shutdown ends the call (`SHUTDOWN_MESSAGE`).
+    public var shutdownMessage: String
+
     /// The `wss://` (or `ws://` for an `http://` base) URL of `/media-stream`, without a query string.
     public var mediaStreamURL: String {
         var base = publicBaseURL
@@ -64,10 +75,13 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// Where Twilio posts call progress.
-    public var statusCallbackURL: String {
+    public var statusCallbackURL: String { publicURL(path: "/call-status") }
+
+    /// The public `https://` URL of one of the gateway's paths, as Twilio requests (and signs) it.
+    public func publicURL(path: String) -> String {
         var base = publicBaseURL
         while base.hasSuffix("/") { base.removeLast() }
-        return base + "/call-status"
+        return base + path
     }
 
     /// Reads the configuration from `environment` over the variables of the `.env` file at `dotEnvPath` (if it exists).
@@ -82,31 +96,17 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
 
     /// Builds the configuration from a complete set of variables.
     public init(variables env: [String: String]) throws(ConfigurationError) {
-        func value(_ name: String) -> String? {
-            guard let v = env[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
-            return v
-        }
-        func required(_ name: String) throws(ConfigurationError) -> String {
-            guard let v = value(name) else { throw ConfigurationError("\(name) is not set") }
-            return v
-        }
-        func integer(_ name: String, default d: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-            guard let text = value(name) else { return d }
-            guard let n = Int(text), range.contains(n) else {
-                throw ConfigurationError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
-            }
-            return n
-        }
-        twilioAccountSID = try required("TWILIO_ACCOUNT_SID")
-        twilioAuthToken = try required("TWILIO_AUTH_TOKEN")
-        phoneNumberFrom = try required("PHONE_NUMBER_FROM")
-        openAIAPIKey = try required("OPENAI_API_KEY")
-        if let base = value("PUBLIC_BASE_URL") {
+        let variables = ConfigurationVariables(env: env)
+        twilioAccountSID = try variables.required("TWILIO_ACCOUNT_SID")
+        twilioAuthToken = try variables.required("TWILIO_AUTH_TOKEN")
+        phoneNumberFrom = try variables.required("PHONE_NUMBER_FROM")
+        openAIAPIKey = try variables.required("OPENAI_API_KEY")
+        if let base = variables.value("PUBLIC_BASE_URL") {
             guard base.hasPrefix("https://") || base.hasPrefix("http://") else {
                 throw ConfigurationError("PUBLIC_BASE_URL must start with https:// (or http:// for loopback tests), not '\(base)'")
             }
             publicBaseURL = base
-        } else if let domain = value("DOMAIN") {
+        } else if let domain = variables.value("DOMAIN") {
             // The original app took a bare host name; tolerate a scheme or trailing slash too.
             var d = domain
             for prefix in ["https://", "http://", "wss://"] where d.hasPrefix(prefix) { d = String(d.dropFirst(prefix.count)) }
@@ -115,22 +115,22 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         } else {
             throw ConfigurationError("DOMAIN is not set (or set PUBLIC_BASE_URL)")
         }
-        host = value("HOST") ?? "0.0.0.0"
-        port = try integer("PORT", default: 8080, range: 0...65535)
-        openAIRealtimeURL = value("OPENAI_REALTIME_URL") ?? "wss://api.openai.com/v1/realtime"
-        openAIRealtimeModel = value("OPENAI_REALTIME_MODEL") ?? "gpt-realtime"
-        twilioAPIBaseURL = value("TWILIO_API_BASE_URL") ?? "https://api.twilio.com"
-        let format = value("REALTIME_AUDIO_FORMAT") ?? "pcmu"
+        host = variables.value("HOST") ?? "0.0.0.0"
+        port = try variables.integer("PORT", default: 8080, range: 0...65535)
+        openAIRealtimeURL = variables.value("OPENAI_REALTIME_URL") ?? "wss://api.openai.com/v1/realtime"
+        openAIRealtimeModel = variables.value("OPENAI_REALTIME_MODEL") ?? "gpt-realtime"
+        twilioAPIBaseURL = variables.value("TWILIO_API_BASE_URL") ?? "https://api.twilio.com"
+        let format = variables.value("REALTIME_AUDIO_FORMAT") ?? "pcmu"
         guard let audioFormat = AudioFormat(rawValue: format) else {
             throw ConfigurationError("REALTIME_AUDIO_FORMAT must be pcmu, pcma or pcm24k, not '\(format)'")
         }
         self.audioFormat = audioFormat
-        streamTokenSecret = value("STREAM_TOKEN_SECRET") ?? "derived-from-auth-token:" + twilioAuthToken
-        streamTokenTTLSeconds = try integer("STREAM_TOKEN_TTL_SECONDS", default: 900, range: 30...86_400)
-        twilioTimeoutSeconds = Double(try integer("TWILIO_TIMEOUT_SECONDS", default: 10, range: 1...120))
-        callTimeoutSeconds = try integer("CALL_TIMEOUT_SECONDS", default: 60, range: 5...600)
-        permissionCacheSeconds = Double(try integer("PERMISSION_CACHE_SECONDS", default: 300, range: 0...86_400))
-        if let path = value("INSTRUCTIONS_FILE") {
+        streamTokenSecret = variables.value("STREAM_TOKEN_SECRET") ?? "derived-from-auth-token:" + twilioAuthToken
+        streamTokenTTLSeconds = try variables.integer("STREAM_TOKEN_TTL_SECONDS", default: 900, range: 30...86_400)
+        twilioTimeoutSeconds = Double(try variables.integer("TWILIO_TIMEOUT_SECONDS", default: 10, range: 1...120))
+        callTimeoutSeconds = try variables.integer("CALL_TIMEOUT_SECONDS", default: 60, range: 5...600)
+        permissionCacheSeconds = Double(try variables.integer("PERMISSION_CACHE_SECONDS", default: 300, range: 0...86_400))
+        if let path = variables.value("INSTRUCTIONS_FILE") {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw ConfigurationError("INSTRUCTIONS_FILE '\(path)' cannot be read as UTF-8 text")
             }
@@ -141,8 +141,8 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         } else {
             instructions = SafetyScript.instructions
         }
-        greetingWaitMilliseconds = try integer("GREETING_WAIT_MS", default: 1500, range: 0...30_000)
-        if let url = value("RESULT_WEBHOOK_URL") {
+        greetingWaitMilliseconds = try variables.integer("GREETING_WAIT_MS", default: 1500, range: 0...30_000)
+        if let url = variables.value("RESULT_WEBHOOK_URL") {
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
                 throw ConfigurationError("RESULT_WEBHOOK_URL must start with https:// or http://, not '\(url)'")
             }
@@ -150,11 +150,19 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         } else {
             resultWebhookURL = nil
         }
-        maxCallSeconds = try integer("MAX_CALL_SECONDS", default: 3000, range: 10...3540)
-        realtimeConnectTimeoutSeconds = try integer("REALTIME_CONNECT_TIMEOUT_SECONDS", default: 10, range: 1...60)
-        bargeInMarginMilliseconds = try integer("BARGE_IN_MARGIN_MS", default: 20, range: 0...500)
-        apologyMessage = value("APOLOGY_MESSAGE") ?? SafetyScript.apology
-        switch value("MACHINE_DETECTION")?.lowercased() {
+        maxCallSeconds = try variables.integer("MAX_CALL_SECONDS", default: 3000, range: 10...3540)
+        realtimeConnectTimeoutSeconds = try variables.integer("REALTIME_CONNECT_TIMEOUT_SECONDS", default: 10, range: 1...60)
+        bargeInMarginMilliseconds = try variables.integer("BARGE_IN_MARGIN_MS", default: 20, range: 0...500)
+        apologyMessage = variables.value("APOLOGY_MESSAGE") ?? SafetyScript.apology
+        apiAuthToken = variables.value("API_AUTH_TOKEN")
+        if let token = apiAuthToken, token.utf8.count < 16 {
+            throw ConfigurationError("API_AUTH_TOKEN must be at least 16 characters (use a random value, e.g. `openssl rand -hex 32`)")
+        }
+        limits = try CallLimits(variables)
+        requestHeaderTimeoutSeconds = try variables.integer("REQUEST_HEADER_TIMEOUT_SECONDS", default: 10, range: 1...300)
+        drainTimeoutSeconds = try variables.integer("DRAIN_TIMEOUT_SECONDS", default: 30, range: 0...3600)
+        shutdownMessage = variables.value("SHUTDOWN_MESSAGE") ?? SafetyScript.shutdownMessage
+        switch variables.value("MACHINE_DETECTION")?.lowercased() {
         case nil, "off", "false", "0": machineDetection = nil
         case "enable", "on", "true": machineDetection = .enable
         case "detectmessageend": machineDetection = .detectMessageEnd
@@ -167,6 +175,6 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         "listen \(host):\(port), public \(publicBaseURL), stream \(mediaStreamURL), from \(phoneNumberFrom), "
             + "Twilio \(twilioAPIBaseURL) account \(twilioAccountSID.prefix(6))…, model \(openAIRealtimeModel) at \(openAIRealtimeURL), "
             + "audio \(audioFormat.rawValue), greeting wait \(greetingWaitMilliseconds) ms, "
-            + "result webhook \(resultWebhookURL == nil ? "off" : "on")"
+            + "result webhook \(resultWebhookURL == nil ? "off" : "on"), API auth \(apiAuthToken == nil ? "OFF" : "on"), \(limits)"
     }
 }

@@ -1,14 +1,16 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import Realtime
 import Twilio
 
 /// The gateway's HTTP and WebSocket endpoints (design §6) on Hummingbird 2:
-/// `GET /`, `POST /outbound-call`, `GET|POST /incoming-call`, `POST /call-status`
-/// and `WS /media-stream`.
+/// `GET /`, `POST /outbound-call`, `GET|POST /incoming-call`, `POST /call-status`,
+/// `WS /media-stream` and `GET /metrics`, with the checks of issue 6: the API token, Twilio's
+/// signatures, single-use stream tokens, the abuse limits, and draining on shutdown.
 public struct GatewayServer: Sendable {
     public let configuration: GatewayConfiguration
     /// Places calls for `POST /outbound-call` and `anpi-call call`.
@@ -17,91 +19,79 @@ public struct GatewayServer: Sendable {
     public let callStatuses: CallStatusStore
     /// Every call's report, live and ended.
     public let calls: CallRegistry
+    /// The limits and the count of calls in progress.
+    public let admission: CallAdmission
+    /// What `GET /metrics` shows.
+    public let metrics: GatewayMetrics
     let tokens: StreamToken
+    let ledger: any StreamTokenLedger
+    let signatures: TwilioSignature
     let twilio: TwilioRESTClient
     let webhook: ResultWebhook?
     let logger: Logger
 
     /// Largest JSON or form body accepted.
     static let maxBodyBytes = 64 * 1024
+    /// Seconds a keep-alive connection may stay silent between requests.
+    static let idleConnectionSeconds = 60
     /// Largest media-stream message accepted (a 20 ms frame is about 300 bytes).
     static let maxStreamMessageBytes = 64 * 1024
 
-    /// A server using `httpClient` for Twilio's REST API.
-    public init(configuration: GatewayConfiguration, httpClient: HTTPClient, logger: Logger) {
+    /// A server using `httpClient` for Twilio's REST API; `ledger` records used stream tokens.
+    public init(configuration: GatewayConfiguration, httpClient: HTTPClient, logger: Logger,
+                metrics: GatewayMetrics = GatewayMetrics(), ledger: any StreamTokenLedger = InMemoryStreamTokenLedger()) {
         self.configuration = configuration
         var rest = TwilioRESTClient.Configuration(baseURL: configuration.twilioAPIBaseURL, accountSID: configuration.twilioAccountSID, authToken: configuration.twilioAuthToken)
         rest.requestTimeout = .milliseconds(Int64(configuration.twilioTimeoutSeconds * 1000))
         let twilio = TwilioRESTClient(configuration: rest, httpClient: httpClient)
         self.twilio = twilio
-        outboundCalls = OutboundCallService(configuration: configuration, twilio: twilio, logger: logger, now: { Int(Date().timeIntervalSince1970) })
+        self.metrics = metrics
+        // A call that has not streamed after Twilio's ring time and a minute more is not coming.
+        admission = CallAdmission(limits: configuration.limits, ringDeadlineSeconds: configuration.callTimeoutSeconds + 60)
+        outboundCalls = OutboundCallService(configuration: configuration, twilio: twilio, admission: admission, metrics: metrics,
+                                            logger: logger, now: { Int(Date().timeIntervalSince1970) })
         callStatuses = CallStatusStore()
         calls = CallRegistry()
         webhook = configuration.resultWebhookURL.map { ResultWebhook(url: $0, httpClient: httpClient) }
         tokens = StreamToken(secret: configuration.streamTokenSecret)
+        signatures = TwilioSignature(authToken: configuration.twilioAuthToken)
+        self.ledger = ledger
         self.logger = logger
     }
 
     /// The Hummingbird application; `onRunning` receives the bound port.
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+        let router = Router(context: GatewayRequestContext.self)
         addRoutes(to: router)
+        var webSocket = WebSocketServerConfiguration(maxFrameSize: Self.maxStreamMessageBytes)
+        // Invalid UTF-8 in a text frame closes the socket (1007) instead of reaching the parser.
+        webSocket.validateUTF8 = true
+        var http = HTTP1Channel.Configuration()
+        // A keep-alive connection that says nothing for this long is closed.
+        http.idleTimeout = .seconds(Int64(Self.idleConnectionSeconds))
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(maxFrameSize: Self.maxStreamMessageBytes)),
+            server: SlowClientGuard<HTTP1WebSocketUpgradeChannel>.server(webSocketRouter: router, configuration: .init(http1: http, ws: webSocket),
+                                           headerDeadline: .seconds(Int64(configuration.requestHeaderTimeoutSeconds))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anpi-call"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
     }
 
-    func addRoutes(to router: Router<BasicWebSocketRequestContext>) {
-        router.get("/") { _, _ in
-            JSONResponse.make(["message": "Twilio Outbound Call Server is running!"])
+    /// On shutdown: stop taking calls, let those in progress finish for up to `DRAIN_TIMEOUT_SECONDS`,
+    /// then end the rest with ``GatewayConfiguration/shutdownMessage`` and wait for their streams to close.
+    public func drain() async {
+        await admission.startDraining()
+        let active = await calls.openStreams
+        logger.notice("draining: no new calls; \(active) call(s) in progress, waiting up to \(configuration.drainTimeoutSeconds) s")
+        if await calls.waitUntilIdle(timeout: .seconds(configuration.drainTimeoutSeconds)) {
+            logger.notice("drained: every call has ended")
+            return
         }
-        router.post("/outbound-call") { request, _ -> Response in
-            do {
-                let body = try await Self.collect(request)
-                let call = try await outboundCalls.place(try OutboundCallRequest.parse(body))
-                return JSONResponse.make(["success": true, "call_sid": call.callSID, "call_id": call.callID,
-                                          "to_number": call.toNumber.rawValue, "message": "Call initiated successfully"])
-            } catch let error as OutboundCallError {
-                return JSONResponse.failure(error)
-            }
-        }
-        router.get("/incoming-call") { _, _ in incomingCallTwiML() }
-        router.post("/incoming-call") { _, _ in incomingCallTwiML() }
-        router.post("/call-status") { request, _ -> Response in
-            let body = (try? await Self.collect(request)) ?? []
-            let form = FormEncoding.decodeDictionary(Substring(decoding: body, as: UTF8.self))
-            guard await callStatuses.record(form: form) else {
-                return JSONResponse.make(["success": false, "error": "CallSid and CallStatus are required"], status: .badRequest)
-            }
-            logger.info("call status", metadata: ["call_sid": "\(form["CallSid"] ?? "")", "status": "\(form["CallStatus"] ?? "")", "seq": "\(form["SequenceNumber"] ?? "-")"])
-            return Response(status: .noContent)
-        }
-        var realtime = RealtimeClient.Configuration(url: configuration.openAIRealtimeURL, model: configuration.openAIRealtimeModel, apiKey: configuration.openAIAPIKey)
-        realtime.connectTimeout = .seconds(configuration.realtimeConnectTimeoutSeconds)
-        let streams = MediaStreamHandler(tokens: tokens, settings: CallBridge.Settings(configuration: configuration), realtime: realtime,
-                                         registry: calls, twilio: twilio, webhook: webhook, logger: logger)
-        router.ws("/media-stream") { inbound, outbound, context in
-            await streams.run(inbound: inbound, outbound: outbound)
-        }
-    }
-
-    /// TwiML that connects an inbound call to the same media stream, with a fresh signed token.
-    func incomingCallTwiML() -> Response {
-        let claims = StreamToken.Claims(callID: OutboundCallService.newCallID(), expiresAt: Int(Date().timeIntervalSince1970) + configuration.streamTokenTTLSeconds)
-        logger.info("incoming call", metadata: ["call_id": "\(claims.callID)"])
-        return JSONResponse.twiml(TwiML.connectStream(url: configuration.mediaStreamURL, parameters: tokens.parameters(for: claims)))
-    }
-
-    static func collect(_ request: Request) async throws(OutboundCallError) -> [UInt8] {
-        do {
-            var buffer = try await request.body.collect(upTo: maxBodyBytes)
-            return buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch {
-            throw .badRequest("the body is larger than \(maxBodyBytes) bytes or could not be read")
-        }
+        let ended = await calls.endAll(.shutdown)
+        logger.notice("drain timeout: ended \(ended) call(s) with the shutdown message")
+        // Their sockets close right after; do not hang the shutdown on a peer that never answers.
+        _ = await calls.waitUntilIdle(timeout: .seconds(10))
     }
 }

@@ -14,7 +14,10 @@ enum JSONResponse {
     static func failure(_ error: OutboundCallError) -> Response {
         var body: [String: Any] = ["success": false, "error": error.description]
         if case .twilioRefused(let e) = error, let code = e.code { body["twilio_code"] = code }
-        return make(body, status: HTTPResponse.Status(code: error.httpStatus))
+        var response = make(body, status: HTTPResponse.Status(code: error.httpStatus))
+        if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        if case .unauthorized = error { response.headers[.wwwAuthenticate] = #"Bearer realm="anpi-call""# }
+        return response
     }
 
     /// TwiML (XML) answer.

@@ -14,9 +14,12 @@ import Twilio
 /// group, so nothing outlives the call.
 struct MediaStreamHandler: Sendable {
     let tokens: StreamToken
+    let ledger: any StreamTokenLedger
     let settings: CallBridge.Settings
     let realtime: RealtimeClient.Configuration
     let registry: CallRegistry
+    let admission: CallAdmission
+    let metrics: GatewayMetrics
     let twilio: TwilioRESTClient
     let webhook: ResultWebhook?
     let logger: Logger
@@ -31,10 +34,18 @@ struct MediaStreamHandler: Sendable {
         var session = MediaStreamSession(tokens: tokens)
         var logger = self.logger
         var bridge: CallBridge?
+        var flood = FloodGuard()
+        let opened = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
             var closeReason: String? = "the socket closed without stop"
             do {
-                for try await message in inbound.messages(maxSize: GatewayServer.maxStreamMessageBytes) {
+                reading: for try await message in inbound.messages(maxSize: GatewayServer.maxStreamMessageBytes) {
+                    guard flood.allow(nowMilliseconds: UInt64(opened.duration(to: .now) / .milliseconds(1))) else {
+                        closeReason = FloodGuard.reason
+                        metrics.refused("stream_flood")
+                        try await close(outbound, .policyViolation, FloodGuard.reason, logger)
+                        break
+                    }
                     guard case .text(let text) = message else {
                         closeReason = "binary frames are not part of Twilio's protocol"
                         try await close(outbound, .unacceptableData, closeReason!, logger)
@@ -45,15 +56,26 @@ struct MediaStreamHandler: Sendable {
                         outcome = try session.handle(try TwilioStreamEvent.parse(text), now: Int(Date().timeIntervalSince1970))
                     } catch {
                         closeReason = error.description
+                        if case .unauthorized = error { metrics.refused("bad_stream_token") }
                         try await close(outbound, error.closeCode, error.description, logger)
                         break
                     }
                     switch outcome {
                     case .started(let claims, let start):
                         logger[metadataKey: "call_id"] = "\(claims.callID)"
+                        // Single use: a replayed start is refused before anything is spent on the model.
+                        guard await ledger.claim(callID: claims.callID, expiresAt: claims.expiresAt, now: Int(Date().timeIntervalSince1970)) else {
+                            closeReason = "stream token: already used"
+                            metrics.refused("replayed_stream_token")
+                            try await close(outbound, .policyViolation, closeReason!, logger)
+                            break reading
+                        }
                         logger.info("media stream started", metadata: ["call_sid": "\(start.callSid)", "stream_sid": "\(start.streamSid)"])
-                        let created = try CallBridge(settings: settings, claims: claims, start: start, registry: registry, twilio: twilio, logger: logger)
+                        let created = try CallBridge(settings: settings, claims: claims, start: start, registry: registry, twilio: twilio,
+                                                     metrics: metrics, logger: logger)
                         bridge = created
+                        await admission.streamStarted(callID: claims.callID)
+                        metrics.streamStarted()
                         await created.begin()
                         startTasks(of: created, in: &group, outbound: outbound, logger: logger)
                     case .stopped:
@@ -78,6 +100,10 @@ struct MediaStreamHandler: Sendable {
             // ends within REALTIME_CONNECT_TIMEOUT_SECONDS (or a DNS look-up's own timeout).
             try? await outbound.close(.normalClosure, reason: nil)
             await group.waitForAll()
+        }
+        if let bridge {
+            await admission.streamEnded(callID: bridge.claims.callID)
+            metrics.streamEnded()
         }
         if let bridge, let webhook {
             await webhook.post(await bridge.currentReport(), logger: logger)

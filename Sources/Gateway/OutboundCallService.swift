@@ -9,11 +9,16 @@ public struct OutboundCallService: Sendable {
     let twilio: TwilioRESTClient
     let tokens: StreamToken
     let permissions: PermissionCache
+    let admission: CallAdmission
+    let metrics: GatewayMetrics
     let logger: Logger
     let now: @Sendable () -> Int
 
-    /// A service using `twilio` for REST calls; `now` gives seconds since 1970 (for token expiry).
-    public init(configuration: GatewayConfiguration, twilio: TwilioRESTClient, logger: Logger, now: @escaping @Sendable () -> Int) {
+    /// A service using `twilio` for REST calls, under `admission`'s limits; `now` gives seconds since 1970 (for token expiry).
+    public init(configuration: GatewayConfiguration, twilio: TwilioRESTClient, admission: CallAdmission, metrics: GatewayMetrics,
+                logger: Logger, now: @escaping @Sendable () -> Int) {
+        self.admission = admission
+        self.metrics = metrics
         self.configuration = configuration
         self.twilio = twilio
         self.tokens = StreamToken(secret: configuration.streamTokenSecret)
@@ -22,8 +27,29 @@ public struct OutboundCallService: Sendable {
         self.now = now
     }
 
-    /// Checks permission, then creates the call.
+    /// Checks the limits and Twilio's permission, then creates the call.
     public func place(_ request: OutboundCallRequest) async throws(OutboundCallError) -> PlacedCall {
+        let number = request.toNumber
+        let callID = Self.newCallID()
+        do {
+            try await admission.admitOutbound(callID: callID, to: number)
+        } catch {
+            let refusal = OutboundCallError(error, allowed: configuration.limits.allowedDestinations)
+            metrics.refused(error.metricReason)
+            logger.notice("call refused", metadata: ["call_id": "\(callID)", "to": "\(number.masked)", "error": "\(refusal)"])
+            throw refusal
+        }
+        do {
+            let call = try await placeAdmitted(request, callID: callID)
+            await admission.placed(callID: callID, callSID: call.callSID)
+            return call
+        } catch {
+            await admission.notPlaced(callID: callID)
+            throw error
+        }
+    }
+
+    private func placeAdmitted(_ request: OutboundCallRequest, callID: String) async throws(OutboundCallError) -> PlacedCall {
         let number = request.toNumber
         let allowed: Bool
         do {
@@ -32,13 +58,13 @@ public struct OutboundCallService: Sendable {
                 return try await twilio.isAccountNumber(number)
             }
         } catch {
+            metrics.twilioError(error)
             throw Self.map(error)
         }
         guard allowed else {
-            logger.notice("destination not permitted", metadata: ["to": "\(number.masked)"])
+            logger.notice("destination not permitted", metadata: ["call_id": "\(callID)", "to": "\(number.masked)"])
             throw .notPermitted(number)
         }
-        let callID = Self.newCallID()
         let claims = StreamToken.Claims(callID: callID, expiresAt: now() + configuration.streamTokenTTLSeconds, message: request.message, userID: request.userID)
         let twiml = TwiML.connectStream(url: configuration.mediaStreamURL, parameters: tokens.parameters(for: claims))
         guard twiml.count <= 4000 else { throw .badRequest("message and user_id are too long for Twilio's 4000-character TwiML limit") }
@@ -49,6 +75,7 @@ public struct OutboundCallService: Sendable {
             logger.info("call placed", metadata: ["call_id": "\(callID)", "call_sid": "\(call.sid)", "to": "\(number.masked)"])
             return PlacedCall(callID: callID, callSID: call.sid, toNumber: number, twiml: twiml)
         } catch {
+            metrics.twilioError(error)
             let mapped = Self.map(error)
             logger.warning("call not placed", metadata: ["call_id": "\(callID)", "to": "\(number.masked)", "error": "\(mapped)"])
             throw mapped

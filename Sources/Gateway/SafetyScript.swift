@@ -32,4 +32,7 @@ public enum SafetyScript {
 
     /// What the callee hears when the gateway has to end the call because of a failure.
     public static let apology = "申し訳ございません。システムに問題が発生したため、お電話を終了いたします。後ほど改めてご連絡いたします。"
+
+    /// What the callee hears when the gateway shuts down during the call (after the drain timeout).
+    public static let shutdownMessage = "申し訳ございません。システムの保守のため、お電話を終了いたします。後ほど改めてご連絡いたします。"
 }

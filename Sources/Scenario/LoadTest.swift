@@ -70,7 +70,7 @@ public struct LoadTest: Sendable {
         var pid = options.gatewayPID
         if let t = options.target {
             target = t
-            say("using the gateway at \(t); it must have TWILIO_API_BASE_URL=\(twilioURL), TWILIO_ACCOUNT_SID=\(twilioConfig.accountSID), TWILIO_AUTH_TOKEN=\(twilioConfig.authToken), OPENAI_REALTIME_URL=\(realtimeURL), REALTIME_AUDIO_FORMAT=\(options.format.rawValue)")
+            say("using the gateway at \(t); it must have TWILIO_API_BASE_URL=\(twilioURL), TWILIO_ACCOUNT_SID=\(twilioConfig.accountSID), TWILIO_AUTH_TOKEN=\(twilioConfig.authToken), OPENAI_REALTIME_URL=\(realtimeURL), REALTIME_AUDIO_FORMAT=\(options.format.rawValue), and limits above the load (CALLS_PER_MINUTE, CALLS_PER_MINUTE_PER_DESTINATION, MAX_CONCURRENT_CALLS, API_REQUESTS_PER_MINUTE); API_AUTH_TOKEN from this environment is sent as the bearer token")
         } else {
             let port = try LoopbackPort.free()
             target = "http://127.0.0.1:\(port)"
@@ -85,6 +85,9 @@ public struct LoadTest: Sendable {
                 "PUBLIC_BASE_URL": target, "HOST": "127.0.0.1", "PORT": "\(port)", "TWILIO_API_BASE_URL": twilioURL,
                 "OPENAI_REALTIME_URL": realtimeURL, "REALTIME_AUDIO_FORMAT": options.format.rawValue,
                 "GREETING_WAIT_MS": "30000", "LOG_LEVEL": "warning",
+                // The load test measures the relay: its calls (all to one simulated number) must not hit the abuse limits.
+                "ALLOWED_DESTINATIONS": "+81", "MAX_CONCURRENT_CALLS": "100000", "CALLS_PER_MINUTE": "1000000",
+                "CALLS_PER_MINUTE_PER_DESTINATION": "10000", "API_REQUESTS_PER_MINUTE": "10000000",
             ] { env[k] = v }
             process.environment = env
             process.currentDirectoryURL = FileManager.default.temporaryDirectory
@@ -174,6 +177,9 @@ public struct LoadTest: Sendable {
         var request = HTTPClientRequest(url: target + "/outbound-call")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        if let token = ProcessInfo.processInfo.environment["API_AUTH_TOKEN"], !token.isEmpty {
+            request.headers.add(name: "Authorization", value: "Bearer " + token)
+        }
         request.body = .bytes(ByteBuffer(string: #"{"to_number":"+819000000001","message":"load test","user_id":"load"}"#))
         do {
             let response = try await http.execute(request, timeout: .seconds(30))

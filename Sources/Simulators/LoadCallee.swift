@@ -70,7 +70,7 @@ public actor LoadCallee {
         let startText = TwilioStreamMessages.start(streamSID: streamSID, callSID: call.sid, accountSID: call.accountSID, parameters: call.streamParameters)
         let stopText = TwilioStreamMessages.stop(streamSID: streamSID, callSID: call.sid, accountSID: call.accountSID)
         do {
-            try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(url: url, configuration: TwilioStreamMessages.clientConfiguration(signature: call.streamSignature), logger: logger) { inbound, outbound, _ in
                 try await outbound.writeTextMessage(TwilioStreamMessages.connected)
                 try await outbound.writeTextMessage(startText)
                 try await withThrowingTaskGroup(of: Void.self) { group in

@@ -57,6 +57,8 @@ public struct SimulatedCall: Sendable, Equatable, Codable {
     public var duration: Int?
     /// The status callbacks sent so far, in the order they were sent.
     public var callbacks: [Callback]
+    /// The `X-Twilio-Signature` Twilio would send with the media-stream upgrade (set when answered).
+    public var streamSignature: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case sid, to, from, url, twiml, status, form, duration, callbacks

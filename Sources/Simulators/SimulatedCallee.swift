@@ -48,15 +48,18 @@ public actor SimulatedCallee {
             return recording
         }
         do {
-            return try await run(streamURL: url, parameters: call.streamParameters, callSID: call.sid, accountSID: call.accountSID)
+            return try await run(streamURL: url, parameters: call.streamParameters, callSID: call.sid, accountSID: call.accountSID,
+                                 signature: call.streamSignature)
         } catch {
             note("\(error)")
             return recording
         }
     }
 
-    /// Connects to `streamURL` as Twilio would for call `callSID`, and runs the script until the call ends.
-    public func run(streamURL: String, parameters: [(name: String, value: String)], callSID: String, accountSID: String) async throws -> CalleeRecording {
+    /// Connects to `streamURL` as Twilio would for call `callSID` (with Twilio's `signature` of the
+    /// upgrade, if given), and runs the script until the call ends.
+    public func run(streamURL: String, parameters: [(name: String, value: String)], callSID: String, accountSID: String,
+                    signature: String? = nil) async throws -> CalleeRecording {
         let streamSID = "MZsim" + String(callSID.suffix(27))
         recording.callSID = callSID
         recording.streamSID = streamSID
@@ -65,7 +68,7 @@ public actor SimulatedCallee {
         let startText = TwilioStreamMessages.start(streamSID: streamSID, callSID: callSID, accountSID: accountSID, parameters: parameters)
         let stopText = TwilioStreamMessages.stop(streamSID: streamSID, callSID: callSID, accountSID: accountSID)
         do {
-            try await WebSocketClient.connect(url: streamURL, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(url: streamURL, configuration: TwilioStreamMessages.clientConfiguration(signature: signature), logger: logger) { inbound, outbound, _ in
                 try await outbound.writeTextMessage(TwilioStreamMessages.connected)
                 try await outbound.writeTextMessage(startText)
                 try await withThrowingTaskGroup(of: Void.self) { group in

@@ -45,6 +45,12 @@ extension TwilioAPISimulator {
             request.body = .bytes(Array(body.utf8))
         }
         request.headers.add(name: "User-Agent", value: "TwilioProxy/1.1")
+        // Signed as Twilio signs: the full URL, plus the form parameters of a POST.
+        let signer = TwilioSignature(authToken: configuration.authToken)
+        let signature = callback.method == "GET"
+            ? signer.sign(url: request.url)
+            : signer.sign(url: callback.url, parameters: callback.form.map { ($0.name, $0.value) })
+        request.headers.add(name: TwilioSignature.header, value: signature)
         var status: Int?
         do {
             let timeout = Int64(configuration.callbackTimeout / .milliseconds(1))

@@ -1,3 +1,5 @@
+import Twilio
+
 extension TwilioAPISimulator {
     /// Walks one call through initiated, ringing, answered and completed while a sibling task sends
     /// its status callbacks. Runs as a child of the simulator's background task.
@@ -28,6 +30,10 @@ extension TwilioAPISimulator {
 
     /// The answered part of the call: the dialer's callee, or a fixed duration, or until hung up.
     private nonisolated func talk(_ call: SimulatedCall, until ended: OneShotSignal) async {
+        var signed = call
+        // Twilio signs the upgrade request over the <Stream> URL alone (protocols.md §3.7).
+        signed.streamSignature = call.streamURL.map { TwilioSignature(authToken: configuration.authToken).sign(url: $0) }
+        let call = signed
         if let dialer {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await dialer(call) }

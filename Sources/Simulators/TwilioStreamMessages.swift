@@ -1,3 +1,7 @@
+import HTTPTypes
+import HummingbirdWSClient
+import Twilio
+
 /// The messages Twilio itself sends on a media stream (`connected`, `start`, `stop`), as the
 /// simulated callees send them.
 enum TwilioStreamMessages {
@@ -16,5 +20,13 @@ enum TwilioStreamMessages {
 
     static func stop(streamSID: String, callSID: String, accountSID: String) -> String {
         SimulatedCallee.json(["event": "stop", "streamSid": streamSID, "stop": ["accountSid": accountSID, "callSid": callSID]])
+    }
+
+    /// The WebSocket client settings of a simulated Twilio media stream: large frames allowed, and
+    /// Twilio's `X-Twilio-Signature` on the upgrade request when there is one.
+    static func clientConfiguration(signature: String?) -> WebSocketClientConfiguration {
+        var headers = HTTPFields()
+        if let signature { headers[HTTPField.Name(TwilioSignature.header)!] = signature }
+        return WebSocketClientConfiguration(maxFrameSize: 1 << 20, additionalHeaders: headers)
     }
 }

@@ -15,6 +15,11 @@ public enum TwiML {
         #"<?xml version="1.0" encoding="UTF-8"?><Response><Say language=""# + escape(language) + #"">"# + escape(text) + "</Say><Hangup/></Response>"
     }
 
+    /// `<Reject reason="busy"/>`: the caller hears a busy signal and the call is not answered (not billed).
+    public static func rejectBusy() -> String {
+        #"<?xml version="1.0" encoding="UTF-8"?><Response><Reject reason="busy"/></Response>"#
+    }
+
     /// Escapes text for an XML attribute or element. Tabs and line breaks become
     /// character references, since XML attribute normalisation would otherwise
     /// turn them into spaces and change the value Twilio hands back.

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import Twilio
 
 /// Runs a real gateway on a free loopback port for one test, then shuts it down.
 struct GatewayHarness {
@@ -19,7 +20,7 @@ struct GatewayHarness {
     static func with<T: Sendable>(_ variables: [String: String] = [:], _ body: (GatewayHarness) async throws -> T) async throws -> T {
         let port = try LoopbackPort.free()
         var env = [
-            "TWILIO_ACCOUNT_SID": "ACtest00000000000000000000000000", "TWILIO_AUTH_TOKEN": "test-auth-token",
+            "TWILIO_ACCOUNT_SID": "ACtest00000000000000000000000000", "TWILIO_AUTH_TOKEN": twilioAuthToken,
             "PHONE_NUMBER_FROM": "+15005550006", "OPENAI_API_KEY": "sk-test-fake",
             "PUBLIC_BASE_URL": "http://127.0.0.1:\(port)", "HOST": "127.0.0.1", "PORT": "\(port)",
             "TWILIO_API_BASE_URL": "http://127.0.0.1:9", "TWILIO_TIMEOUT_SECONDS": "2",
@@ -53,17 +54,40 @@ struct GatewayHarness {
         }
     }
 
+    /// The auth token every harness gateway is configured with (fake).
+    static let twilioAuthToken = "test-auth-token"
+
     /// Sends a request and returns (status, body text).
-    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String = "application/json") async throws -> (Int, String) {
+    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String = "application/json",
+              headers: [(String, String)] = []) async throws -> (Int, String) {
+        let (status, _, text) = try await sendWithHeaders(method, path, body: body, contentType: contentType, headers: headers)
+        return (status, text)
+    }
+
+    /// Sends a request as Twilio does: a form body (for POST) and `X-Twilio-Signature` over the public URL.
+    func sendSigned(_ method: HTTPMethod, _ path: String, form: [(String, String)] = [], authToken: String = twilioAuthToken) async throws -> (Int, String) {
+        let signer = TwilioSignature(authToken: authToken)
+        if method == .GET {
+            let query = form.isEmpty ? "" : "?" + FormEncoding.encode(form)
+            return try await send(.GET, path + query, headers: [(TwilioSignature.header, signer.sign(url: baseURL + path + query))])
+        }
+        return try await send(method, path, body: FormEncoding.encode(form), contentType: "application/x-www-form-urlencoded",
+                              headers: [(TwilioSignature.header, signer.sign(url: baseURL + path, parameters: form))])
+    }
+
+    /// Sends a request and returns (status, headers, body text).
+    func sendWithHeaders(_ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String = "application/json",
+                         headers: [(String, String)] = []) async throws -> (Int, HTTPHeaders, String) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: body))
         }
         let response = try await http.execute(request, timeout: .seconds(30))
         var buffer = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), buffer.readString(length: buffer.readableBytes) ?? "")
+        return (Int(response.status.code), response.headers, buffer.readString(length: buffer.readableBytes) ?? "")
     }
 
     /// The JSON object of a body.

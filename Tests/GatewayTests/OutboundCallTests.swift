@@ -123,13 +123,13 @@ import Twilio
             let (status, body) = try await h.send(.GET, "/")
             #expect(status == 200 && GatewayHarness.json(body)["message"] as? String == "Twilio Outbound Call Server is running!")
             for method in [HTTPMethod.GET, .POST] {
-                let (s, xml) = try await h.send(method, "/incoming-call")
+                let (s, xml) = try await h.sendSigned(method, "/incoming-call", form: method == .POST ? [("CallSid", "CAin"), ("From", "+819011112222")] : [])
                 #expect(s == 200 && xml.contains(#"<Connect><Stream url="ws://127.0.0.1:\#(h.port)/media-stream">"#) && xml.contains(#"name="token""#))
             }
-            let (cs, _) = try await h.send(.POST, "/call-status", body: "CallSid=CAx&CallStatus=ringing&SequenceNumber=1", contentType: "application/x-www-form-urlencoded")
+            let (cs, _) = try await h.sendSigned(.POST, "/call-status", form: [("CallSid", "CAx"), ("CallStatus", "ringing"), ("SequenceNumber", "1")])
             #expect(cs == 204)
             #expect(await h.server.callStatuses.status(callSID: "CAx") == "ringing")
-            let (bad, _) = try await h.send(.POST, "/call-status", body: "Nothing=here", contentType: "application/x-www-form-urlencoded")
+            let (bad, _) = try await h.sendSigned(.POST, "/call-status", form: [("Nothing", "here")])
             #expect(bad == 400)
         }
     }
