@@ -28,6 +28,8 @@ public struct LoopbackCall: Sendable {
         public var timeout: Duration = .seconds(120)
         /// Gateway log level.
         public var gatewayLogLevel: Logger.Level = .warning
+        /// Where the gateway's log lines go (default: standard error).
+        public var gatewayLogHandler: (@Sendable (String) -> any LogHandler)?
 
         public init() {}
     }
@@ -43,6 +45,8 @@ public struct LoopbackCall: Sendable {
         public var placeMilliseconds: Int
         /// Media streams the gateway still served once the call had ended (0: every task of the call ended).
         public var openStreamsAfter: Int
+        /// `GET /metrics` after the call: status and body.
+        public var metricsScrape: (status: Int, text: String)
     }
 
     public let options: Options
@@ -73,7 +77,7 @@ public struct LoopbackCall: Sendable {
             "GREETING_WAIT_MS": "1500",
         ]
         env.merge(options.environment) { $1 }
-        var logger = Logger(label: "anpi-call.gateway")
+        var logger = options.gatewayLogHandler.map { Logger(label: "anpi-call.gateway", factory: $0) } ?? Logger(label: "anpi-call.gateway")
         logger.logLevel = options.gatewayLogLevel
         let http = HTTPClient.shared
         do {
@@ -107,6 +111,7 @@ public struct LoopbackCall: Sendable {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/outbound-call")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        if let token = server.configuration.apiAuthToken { request.headers.add(name: "Authorization", value: "Bearer " + token) }
         let body = try JSONSerialization.data(withJSONObject: ["to_number": options.to, "message": options.message, "user_id": options.userID])
         request.body = .bytes(ByteBuffer(bytes: [UInt8](body)))
         let clock = ContinuousClock()
@@ -132,7 +137,13 @@ public struct LoopbackCall: Sendable {
         _ = try? await withDeadline(.seconds(5), "the model sessions to end") { await model.waitForEndedSessions(opened) }
         let sessions = await model.sessions()
         let twilioCall = await twilio.calls().first { $0.sid == report.callSID }
-        return Outcome(callID: callID, report: report, callee: callee, modelSessions: sessions, twilioCall: twilioCall, placeMilliseconds: placeMs, openStreamsAfter: openStreams)
+        var scrape = HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics")
+        if let token = server.configuration.apiAuthToken { scrape.headers.add(name: "Authorization", value: "Bearer " + token) }
+        let metricsResponse = try await http.execute(scrape, timeout: .seconds(10))
+        var metricsBody = try await metricsResponse.body.collect(upTo: 1 << 22)
+        return Outcome(callID: callID, report: report, callee: callee, modelSessions: sessions, twilioCall: twilioCall, placeMilliseconds: placeMs,
+                       openStreamsAfter: openStreams,
+                       metricsScrape: (Int(metricsResponse.status.code), metricsBody.readString(length: metricsBody.readableBytes) ?? ""))
     }
 }
 

@@ -87,6 +87,13 @@ public actor RealtimeSimulator {
         return out.sorted { $0.id.localizedStandardCompare($1.id) == .orderedAscending }
     }
 
+    /// Waits until `count` sessions have been opened (live or ended).
+    public func waitForSessions(_ count: Int) async {
+        while live.count + finished.count < count {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+    }
+
     /// Waits until `count` sessions have ended.
     public func waitForEndedSessions(_ count: Int) async {
         while finished.count < count {
@@ -102,6 +109,8 @@ public actor RealtimeSimulator {
                                                          seed: configuration.seed &+ UInt64(counter))
         let session = SimulatedRealtimeSession(id: "sess_sim\(counter)", model: model, authorization: request.headers[.authorization] ?? "", settings: settings)
         live.append(session)
+        for w in waiters { w.resume() }
+        waiters.removeAll()
         let beta = request.headers[HTTPField.Name("OpenAI-Beta")!] != nil
         await session.open(betaHeader: beta)
         await withTaskGroup(of: Void.self) { group in

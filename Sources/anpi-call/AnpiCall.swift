@@ -20,11 +20,14 @@ struct AnpiCall: AsyncParsableCommand {
     @Option(name: .customLong("call"), help: ArgumentHelp("Place a call to this E.164 number and keep serving (same as `anpi-call call`).", valueName: "E.164"))
     var call: String?
 
+    @Flag(name: .customLong("insecure-no-auth"), help: "With --server-only or --call: serve on a non-loopback address without API_AUTH_TOKEN.")
+    var insecureNoAuth = false
+
     func run() async throws {
         if let call {
-            try await GatewayRunner.run(placing: OutboundCallRequest(toNumber: try CallCommand.parseNumber(call)))
+            try await GatewayRunner.run(placing: OutboundCallRequest(toNumber: try CallCommand.parseNumber(call)), insecureNoAuth: insecureNoAuth)
         } else if serverOnly {
-            try await GatewayRunner.run(placing: nil)
+            try await GatewayRunner.run(placing: nil, insecureNoAuth: insecureNoAuth)
         } else {
             throw CleanExit.helpRequest(self)
         }

@@ -19,8 +19,11 @@ struct CallCommand: AsyncParsableCommand {
     @Option(name: .customLong("user-id"), help: "Your id for the person called.")
     var userID: String = ""
 
+    @Flag(name: .customLong("insecure-no-auth"), help: "Serve on a non-loopback address without API_AUTH_TOKEN (anyone reaching the port can place calls).")
+    var insecureNoAuth = false
+
     func run() async throws {
-        try await GatewayRunner.run(placing: OutboundCallRequest(toNumber: try Self.parseNumber(number), message: message, userID: userID))
+        try await GatewayRunner.run(placing: OutboundCallRequest(toNumber: try Self.parseNumber(number), message: message, userID: userID), insecureNoAuth: insecureNoAuth)
     }
 
     static func parseNumber(_ text: String) throws -> E164Number {

@@ -15,11 +15,16 @@ enum GatewayRunner {
         (the environment wins). Required: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
         PHONE_NUMBER_FROM, OPENAI_API_KEY, and DOMAIN or PUBLIC_BASE_URL. Optional: PORT (8080),
         HOST (0.0.0.0), TWILIO_API_BASE_URL, OPENAI_REALTIME_URL, OPENAI_REALTIME_MODEL,
-        REALTIME_AUDIO_FORMAT (pcmu|pcma|pcm24k), LOG_LEVEL (info) — see the README.
+        REALTIME_AUDIO_FORMAT (pcmu|pcma|pcm24k), LOG_LEVEL (info), API_AUTH_TOKEN (required
+        unless HOST is loopback or --insecure-no-auth is given), ALLOWED_DESTINATIONS (+81),
+        MAX_CONCURRENT_CALLS, CALLS_PER_MINUTE, CALLS_PER_MINUTE_PER_DESTINATION,
+        API_REQUESTS_PER_MINUTE, DRAIN_TIMEOUT_SECONDS (30) — see the README.
+        On SIGTERM or SIGINT the gateway stops taking calls, lets calls in progress finish for up to
+        DRAIN_TIMEOUT_SECONDS, ends the rest with a short spoken message, and exits 0.
         """
 
-    /// Runs until SIGINT/SIGTERM; with a request, places that call once the server listens.
-    static func run(placing request: OutboundCallRequest?) async throws {
+    /// Runs until SIGINT/SIGTERM (then drains); with a request, places that call once the server listens.
+    static func run(placing request: OutboundCallRequest?, insecureNoAuth: Bool) async throws {
         let configuration: GatewayConfiguration
         do {
             configuration = try GatewayConfiguration.load()
@@ -27,8 +32,18 @@ enum GatewayRunner {
             StandardError.error(error.message)
             throw ExitCode(2)
         }
+        if configuration.apiAuthToken == nil, !isLoopback(configuration.host), !insecureNoAuth {
+            StandardError.error("""
+                refusing to serve on \(configuration.host) without API_AUTH_TOKEN: anyone who can reach this port could place \
+                calls at your expense. Set API_AUTH_TOKEN (e.g. `openssl rand -hex 32`), set HOST=127.0.0.1, or pass --insecure-no-auth
+                """)
+            throw ExitCode(2)
+        }
         let logger = makeLogger()
         logger.info("starting: \(configuration)")
+        if configuration.apiAuthToken == nil {
+            logger.warning("API_AUTH_TOKEN is not set: POST /outbound-call and GET /metrics are open to anyone who can reach \(configuration.host):\(configuration.port)")
+        }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let server = GatewayServer(configuration: configuration, httpClient: httpClient, logger: logger)
         let placed = PlacedCallOutcome()
@@ -43,7 +58,9 @@ enum GatewayRunner {
                 await placed.fail()
             }
         }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // Shut down in reverse order: the drain first (calls end while the server still serves their
+        // callbacks and streams), then the server.
+        let group = ServiceGroup(configuration: .init(services: [app, GatewayDrain(server: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let watcher = Task {
             // A call that could not be placed ends the process with status 1.
             if await placed.waitForFailure() { await group.triggerGracefulShutdown() }
@@ -60,6 +77,11 @@ enum GatewayRunner {
         }
         try? await httpClient.shutdown()
         if await placed.failed { throw ExitCode(1) }
+    }
+
+    /// Whether `host` only accepts connections from this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     static func makeLogger() -> Logger {
@@ -93,5 +115,16 @@ actor PlacedCallOutcome {
     func waitForFailure() async -> Bool {
         if failed { return true }
         return await withCheckedContinuation { waiters.append($0) }
+    }
+}
+
+/// Waits for the shutdown signal, then drains the gateway's calls (``GatewayServer/drain()``).
+struct GatewayDrain: Service {
+    let server: GatewayServer
+
+    func run() async throws {
+        // Returns when a graceful shutdown begins (SIGTERM/SIGINT, or a failed `call`).
+        try? await gracefulShutdown()
+        await server.drain()
     }
 }

@@ -8,7 +8,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: GatewayRunner.environmentHelp
     )
 
+    @Flag(name: .customLong("insecure-no-auth"), help: "Serve on a non-loopback address without API_AUTH_TOKEN (anyone reaching the port can place calls).")
+    var insecureNoAuth = false
+
     func run() async throws {
-        try await GatewayRunner.run(placing: nil)
+        try await GatewayRunner.run(placing: nil, insecureNoAuth: insecureNoAuth)
     }
 }

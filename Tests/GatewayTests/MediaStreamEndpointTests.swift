@@ -12,13 +12,17 @@ import Twilio
     static let logger = Logger(label: "ws-test")
 
     /// Connects to the harness's `/media-stream`, sends `messages` one by one, and returns the close frame.
+    /// `then` runs after `messages` are sent, and `finally` is sent after it.
     static func exchange(_ harness: GatewayHarness, _ messages: [WebSocketOutboundWriter.OutboundFrame],
-                         signature: String? = nil) async throws -> WebSocketCloseFrame? {
+                         signature: String? = nil, then: @escaping @Sendable () async -> Void = {},
+                         finally: [WebSocketOutboundWriter.OutboundFrame] = []) async throws -> WebSocketCloseFrame? {
         let url = "ws://127.0.0.1:\(harness.port)/media-stream"
         var headers = HTTPFields()
         headers[HTTPField.Name(TwilioSignature.header)!] = signature ?? TwilioSignature(authToken: GatewayHarness.twilioAuthToken).sign(url: url)
         return try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, outbound, _ in
             for m in messages { try await outbound.write(m) }
+            await then()
+            for m in finally { try await outbound.write(m) }
             // Wait for the server to close (or for nothing else to happen).
             for try await _ in inbound {}
         }
