@@ -11,19 +11,19 @@ import Twilio
     static let allowed = "+819012345678"
 
     /// Runs `body` with a simulator and a gateway pointed at it.
-    static func withSystem(timeout: Int = 2, callbackOrder: TwilioAPISimulator.CallbackOrder = .inOrder,
-                           _ body: (GatewayHarness, TwilioAPISimulator) async throws -> Void) async throws {
+    static func withSystem(timeout: Int = 2, callbackOrder: TwilioAPISimulator.CallbackOrder = .inOrder, variables: [String: String] = [:],
+                           verified: [String] = [allowed], _ body: (GatewayHarness, TwilioAPISimulator) async throws -> Void) async throws {
         var config = TwilioAPISimulator.Configuration()
         config.accountSID = "ACtest00000000000000000000000000"
         config.authToken = "test-auth-token"
-        config.verifiedCallerIDs = [allowed]
+        config.verifiedCallerIDs = Set(verified)
         config.callbackOrder = callbackOrder
         var logger = Logger(label: "sim")
         logger.logLevel = .warning
         let simulator = TwilioAPISimulator(configuration: config, logger: logger)
         try await simulator.start()
         do {
-            try await GatewayHarness.with(["TWILIO_API_BASE_URL": simulator.baseURL, "TWILIO_TIMEOUT_SECONDS": "\(timeout)"]) { h in
+            try await GatewayHarness.with(["TWILIO_API_BASE_URL": simulator.baseURL, "TWILIO_TIMEOUT_SECONDS": "\(timeout)"].merging(variables) { $1 }) { h in
                 try await body(h, simulator)
             }
         } catch {
