@@ -25,6 +25,9 @@ actor CallBridge {
         var shutdownMessage: String
         /// Most callee audio buffered while the model socket is still opening.
         var maxPendingFramesBeforeOpen = 500
+        /// Most messages waiting for Twilio's socket (about 30 s of media and marks): a peer that stops
+        /// reading ends the call instead of growing memory.
+        var maxTwilioBacklog = 3000
 
         init(configuration: GatewayConfiguration) {
             audioFormat = RealtimeAudioFormat(rawValue: configuration.audioFormat.rawValue) ?? .pcmu
@@ -113,9 +116,6 @@ actor CallBridge {
     static let ringMilliseconds = 4000
     /// Most outbound audio held beyond the ring (10 minutes); more is dropped with a warning.
     static let maxOverflowBytes = 600 * 8000
-    /// Most messages waiting for Twilio's socket (about 30 s of media and marks): a peer that stops
-    /// reading ends the call instead of growing memory.
-    static let maxTwilioBacklog = 3000
     /// Set when Twilio's socket stopped taking messages.
     var twilioStalled = false
 
@@ -128,7 +128,7 @@ actor CallBridge {
         self.registry = registry
         self.twilio = twilio
         self.logger = logger
-        (twilioOutbox, twilioOut) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(Self.maxTwilioBacklog))
+        (twilioOutbox, twilioOut) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(settings.maxTwilioBacklog))
         (modelOutbox, modelOut) = AsyncStream<String>.makeStream()
         (doorbell, bell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         twilioMessages = TwilioStreamEncoder(streamSid: start.streamSid)
@@ -193,7 +193,7 @@ actor CallBridge {
             }
         }
         if twilioStalled {
-            note("Twilio's socket stopped taking messages (\(Self.maxTwilioBacklog) waiting)")
+            note("Twilio's socket stopped taking messages (\(settings.maxTwilioBacklog) waiting)")
             await finish(.twilioDisconnected)
             return .stop
         }

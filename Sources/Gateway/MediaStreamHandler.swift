@@ -88,6 +88,13 @@ struct MediaStreamHandler: Sendable {
                 }
             } catch {
                 closeReason = "\(error)"
+                // The WebSocket layer refused a message (invalid UTF-8, a message over the limit in
+                // fragments, a bad opcode) and says which close code it deserves: send that code.
+                if let code = Self.closeCode(in: error) {
+                    let reason = code == .dataInconsistentWithMessage ? "a text frame is not valid UTF-8" : "message refused by the WebSocket layer"
+                    closeReason = reason
+                    try? await close(outbound, code, reason, logger)
+                }
             }
             if let bridge {
                 await bridge.twilioClosed(reason: closeReason)
@@ -143,6 +150,11 @@ struct MediaStreamHandler: Sendable {
             }
         }
         group.addTask { await bridge.runTimers() }
+    }
+
+    /// The close code a WebSocket-layer error carries (swift-websocket throws `close(WebSocketErrorCode)`).
+    static func closeCode(in error: any Error) -> WebSocketErrorCode? {
+        Mirror(reflecting: error).children.first { $0.label == "close" }?.value as? WebSocketErrorCode
     }
 
     private func close(_ outbound: WebSocketOutboundWriter, _ code: WebSocketErrorCode, _ reason: String, _ logger: Logger) async throws {

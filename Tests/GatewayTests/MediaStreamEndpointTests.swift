@@ -28,8 +28,9 @@ import Twilio
         }
     }
 
-    static func startMessage(_ harness: GatewayHarness, secret: String = "derived-from-auth-token:test-auth-token", expires: Int? = nil) -> String {
-        let claims = StreamToken.Claims(callID: "c_test", expiresAt: expires ?? Int(Date().timeIntervalSince1970) + 60, message: "安否確認", userID: "u1")
+    static func startMessage(_ harness: GatewayHarness, secret: String = "derived-from-auth-token:test-auth-token", expires: Int? = nil,
+                             callID: String = "c_test") -> String {
+        let claims = StreamToken.Claims(callID: callID, expiresAt: expires ?? Int(Date().timeIntervalSince1970) + 60, message: "安否確認", userID: "u1")
         let params = StreamToken(secret: secret).parameters(for: claims).map { "\"\($0.name)\":\"\($0.value)\"" }.joined(separator: ",")
         return #"{"event":"start","sequenceNumber":"1","start":{"accountSid":"ACtest","streamSid":"MZtest","callSid":"CAtest","tracks":["inbound"],"customParameters":{\#(params)},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":"MZtest"}"#
     }
