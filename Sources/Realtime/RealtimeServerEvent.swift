@@ -29,6 +29,11 @@ public enum RealtimeServerEvent: Equatable, Sendable {
     /// Parses one text frame; throws only when it is not a JSON object with a `type`.
     public static func parse(_ text: String) throws(RealtimeProtocolError) -> RealtimeServerEvent {
         if let delta = fastAudioDelta(text) { return delta }
+        return try fullParse(text)
+    }
+
+    /// The JSONSerialization path, for every event (the property tests hold the fast path to it).
+    static func fullParse(_ text: String) throws(RealtimeProtocolError) -> RealtimeServerEvent {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let type = object["type"] as? String else {
             throw .malformed("not a Realtime event: \(text.prefix(80))")
         }

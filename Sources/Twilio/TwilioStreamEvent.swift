@@ -20,6 +20,11 @@ public enum TwilioStreamEvent: Equatable, Sendable {
     /// Parses one text frame; throws `TwilioStreamError` for anything that is not a valid message.
     public static func parse(_ text: String) throws(TwilioStreamError) -> TwilioStreamEvent {
         if let media = fastParse(text) { return media }
+        return try fullParse(text)
+    }
+
+    /// The JSONDecoder path, for every message (the property tests hold the fast path to it).
+    static func fullParse(_ text: String) throws(TwilioStreamError) -> TwilioStreamEvent {
         let raw: Raw
         do {
             raw = try JSONDecoder().decode(Raw.self, from: Data(text.utf8))
