@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScenarioTests",
-            dependencies: ["Scenario", "Gateway", "Simulators", "Realtime"]
+            dependencies: ["Scenario", "Gateway", "Simulators", "Realtime", "Twilio", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "AnpiCallTests",

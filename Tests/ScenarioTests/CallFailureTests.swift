@@ -30,6 +30,7 @@ struct CallFailureTests {
         #expect(heardApology(outcome))
         #expect(outcome.callee.ending == .endedByTwilio)
         #expect(outcome.modelSessions.isEmpty)
+        #expect(PrometheusText(outcome.metricsScrape.text).value("anpi_realtime_errors_total", ["code": "connect_failed"]) == 1)
     }
 
     @Test func realtimeRefusesTheConnection() async throws {
@@ -56,6 +57,9 @@ struct CallFailureTests {
         #expect(outcome.report.endReason == .realtimeError(code: "server_error", message: "The server had an error."))
         #expect(outcome.report.realtimeErrors == ["server_error"])
         #expect(heardApology(outcome))
+        let metrics = PrometheusText(outcome.metricsScrape.text)
+        #expect(metrics.value("anpi_realtime_errors_total", ["code": "server_error"]) == 1)
+        #expect(metrics.value("anpi_calls_total", ["outcome": "realtime_error"]) == 1)
         #expect(outcome.modelSessions.first?.closedByClient == true)
     }
 
