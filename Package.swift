@@ -183,7 +183,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AnpiCallTests",
-            dependencies: ["anpi-call", "MediaCore"],
+            dependencies: ["anpi-call", "MediaCore", "Simulators", "Scenario", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio")],
         ),
     ],
     cLanguageStandard: .c11

@@ -20,7 +20,7 @@ struct AnpiCall: AsyncParsableCommand {
     @Option(name: .customLong("call"), help: ArgumentHelp("Place a call to this E.164 number and keep serving (same as `anpi-call call`).", valueName: "E.164"))
     var call: String?
 
-    @Flag(name: .customLong("insecure-no-auth"), help: "With --server-only or --call: serve on a non-loopback address without API_AUTH_TOKEN.")
+    @Flag(name: .customLong("insecure-no-auth"), help: "With serve, call, --server-only or --call: serve on a non-loopback address without API_AUTH_TOKEN (anyone who reaches the port can place calls).")
     var insecureNoAuth = false
 
     func run() async throws {

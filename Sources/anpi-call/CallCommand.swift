@@ -19,11 +19,11 @@ struct CallCommand: AsyncParsableCommand {
     @Option(name: .customLong("user-id"), help: "Your id for the person called.")
     var userID: String = ""
 
-    @Flag(name: .customLong("insecure-no-auth"), help: "Serve on a non-loopback address without API_AUTH_TOKEN (anyone reaching the port can place calls).")
-    var insecureNoAuth = false
+    /// `--insecure-no-auth` is the root command's, so it works before or after the subcommand name.
+    @ParentCommand var root: AnpiCall
 
     func run() async throws {
-        try await GatewayRunner.run(placing: OutboundCallRequest(toNumber: try Self.parseNumber(number), message: message, userID: userID), insecureNoAuth: insecureNoAuth)
+        try await GatewayRunner.run(placing: OutboundCallRequest(toNumber: try Self.parseNumber(number), message: message, userID: userID), insecureNoAuth: root.insecureNoAuth)
     }
 
     static func parseNumber(_ text: String) throws -> E164Number {

@@ -8,10 +8,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: GatewayRunner.environmentHelp
     )
 
-    @Flag(name: .customLong("insecure-no-auth"), help: "Serve on a non-loopback address without API_AUTH_TOKEN (anyone reaching the port can place calls).")
-    var insecureNoAuth = false
+    /// `--insecure-no-auth` is the root command's, so it works before or after the subcommand name.
+    @ParentCommand var root: AnpiCall
 
     func run() async throws {
-        try await GatewayRunner.run(placing: nil, insecureNoAuth: insecureNoAuth)
+        try await GatewayRunner.run(placing: nil, insecureNoAuth: root.insecureNoAuth)
     }
 }
