@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Quick start, command 2: run every test — the C core under libFuzzer with
 # AddressSanitizer + UndefinedBehaviorSanitizer (FUZZ_SECONDS, default 60),
-# the allocation thresholds of the benchmark suite, then the Swift test suite.
+# the allocation thresholds of the benchmark suite, the deployment script's self-test, then the
+# Swift test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/deps.sh
+# The tests also lint the deployment scripts.
+ANPI_DEBIAN_PACKAGES+=(shellcheck)
 anpi_install_debian_packages
+echo "==> deploy scripts: self-test (dry run, stand-in gcloud, shellcheck)"
+bash deploy/test-cloud-run.sh
 bash Tests/Fuzz/run-fuzzer.sh "${FUZZ_SECONDS:-60}"
 echo "==> allocation benchmarks: every 20 ms stage must allocate nothing (Benchmarks/)"
 (cd Benchmarks && swift package benchmark thresholds check --target MediaCoreBenchmarks)
