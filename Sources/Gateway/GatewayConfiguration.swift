@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Twilio
 
 /// The gateway's settings, read once at start-up from the environment and a
@@ -58,6 +59,8 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var apiAuthToken: String?
     /// Who may be called and how fast (`ALLOWED_DESTINATIONS`, `MAX_CONCURRENT_CALLS`, …).
     public var limits: CallLimits
+    /// The lowest level logged (`LOG_LEVEL`, default info).
+    public var logLevel: Logger.Level
     /// How long a new connection may take to send its first request's headers (`REQUEST_HEADER_TIMEOUT_SECONDS`, default 10).
     public var requestHeaderTimeoutSeconds: Int
     /// On SIGTERM, how long active calls may go on before they are ended (`DRAIN_TIMEOUT_SECONDS`, default 30).
@@ -159,6 +162,11 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
             throw ConfigurationError("API_AUTH_TOKEN must be at least 16 characters (use a random value, e.g. `openssl rand -hex 32`)")
         }
         limits = try CallLimits(variables)
+        let level = variables.value("LOG_LEVEL")?.lowercased() ?? "info"
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw ConfigurationError("LOG_LEVEL must be trace, debug, info, notice, warning, error or critical, not '\(level)'")
+        }
+        self.logLevel = logLevel
         requestHeaderTimeoutSeconds = try variables.integer("REQUEST_HEADER_TIMEOUT_SECONDS", default: 10, range: 1...300)
         drainTimeoutSeconds = try variables.integer("DRAIN_TIMEOUT_SECONDS", default: 30, range: 0...3600)
         shutdownMessage = variables.value("SHUTDOWN_MESSAGE") ?? SafetyScript.shutdownMessage

@@ -39,7 +39,7 @@ enum GatewayRunner {
                 """)
             throw ExitCode(2)
         }
-        let logger = makeLogger()
+        let logger = makeLogger(level: configuration.logLevel)
         logger.info("starting: \(configuration)")
         if configuration.apiAuthToken == nil {
             logger.warning("API_AUTH_TOKEN is not set: POST /outbound-call and GET /metrics are open to anyone who can reach \(configuration.host):\(configuration.port)")
@@ -84,8 +84,7 @@ enum GatewayRunner {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
-    static func makeLogger() -> Logger {
-        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    static func makeLogger(level: Logger.Level) -> Logger {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func badValuesAreExplained() {
-        for (name, value) in [("PORT", "http"), ("PORT", "70000"), ("REALTIME_AUDIO_FORMAT", "mp3"), ("MACHINE_DETECTION", "maybe"), ("TWILIO_TIMEOUT_SECONDS", "0")] {
+        for (name, value) in [("PORT", "http"), ("PORT", "70000"), ("REALTIME_AUDIO_FORMAT", "mp3"), ("MACHINE_DETECTION", "maybe"), ("TWILIO_TIMEOUT_SECONDS", "0"), ("LOG_LEVEL", "verbose"), ("API_AUTH_TOKEN", "short"), ("DRAIN_TIMEOUT_SECONDS", "-1"), ("ALLOWED_DESTINATIONS", "81")] {
             var env = Self.required
             env[name] = value
             #expect {

@@ -83,6 +83,7 @@ import Twilio
             #expect(json["twilio_code"] as? Int == 21215)
             #expect((json["error"] as? String)?.contains("Geo permissions block this call") == true)
             #expect(await sim.requests().filter { $0.path.hasSuffix("/Calls.json") }.count == 1, "4xx is not retried")
+            #expect(try await h.send(.GET, "/metrics").1.contains(#"anpi_twilio_api_errors_total{code="21215"} 1"#))
         }
     }
 
@@ -104,6 +105,7 @@ import Twilio
             let (status, json) = try await Self.place(h, #"{"to_number": "\#(Self.allowed)"}"#)
             #expect(status == 504)
             #expect((json["error"] as? String)?.contains("did not answer") == true)
+            #expect(try await h.send(.GET, "/metrics").1.contains(#"anpi_twilio_api_errors_total{code="timeout"} 1"#))
         }
     }
 
