@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // Debian's libspeexdsp-dev and libopus-dev / libopusenc-dev, found with pkg-config.
@@ -92,6 +93,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Call records: one protocol, SQLite by default.
+        .target(
+            name: "Storage",
+            dependencies: [
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Stand-ins for Twilio, OpenAI Realtime and the callee that tests, the demo and the load test run against.
         .target(
             name: "Simulators",
@@ -146,6 +156,10 @@ let package = Package(
         .testTarget(
             name: "TwilioTests",
             dependencies: ["Twilio"],
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RealtimeTests",
