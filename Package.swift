@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Twilio", "MediaCore", "Realtime",
+                "Twilio", "MediaCore", "Realtime", "Storage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -59,6 +59,8 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var apiAuthToken: String?
     /// Who may be called and how fast (`ALLOWED_DESTINATIONS`, `MAX_CONCURRENT_CALLS`, …).
     public var limits: CallLimits
+    /// Where the call records are kept (`DATA_DIR`, default `data` in the working directory): `anpi-call.sqlite`.
+    public var dataDirectory: String
     /// The lowest level logged (`LOG_LEVEL`, default info).
     public var logLevel: Logger.Level
     /// How long a new connection may take to send its first request's headers (`REQUEST_HEADER_TIMEOUT_SECONDS`, default 10).
@@ -162,6 +164,10 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
             throw ConfigurationError("API_AUTH_TOKEN must be at least 16 characters (use a random value, e.g. `openssl rand -hex 32`)")
         }
         limits = try CallLimits(variables)
+        dataDirectory = variables.value("DATA_DIR") ?? "data"
+        if variables.value("DATABASE_URL") != nil {
+            throw ConfigurationError("DATABASE_URL is set, but the PostgreSQL call store is not built yet: unset it to keep call records in SQLite under DATA_DIR")
+        }
         let level = variables.value("LOG_LEVEL")?.lowercased() ?? "info"
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigurationError("LOG_LEVEL must be trace, debug, info, notice, warning, error or critical, not '\(level)'")

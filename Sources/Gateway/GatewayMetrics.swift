@@ -37,6 +37,11 @@ public final class GatewayMetrics: Sendable {
         activeCalls.set(0)
     }
 
+    /// A call record could not be written.
+    func storeError() {
+        CoreMetrics.Counter(label: "anpi_store_errors_total", factory: factory).increment()
+    }
+
     /// A call's media stream started or ended.
     func streamStarted() { activeCalls.increment() }
     func streamEnded() { activeCalls.decrement() }

@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Realtime
+import Storage
 import Twilio
 
 extension GatewayServer {
@@ -32,6 +33,31 @@ extension GatewayServer {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
+        router.get("/calls") { request, context -> Response in
+            do {
+                try await checkAPIRequest(request, context)
+                let query = try Self.callQuery(request.uri.queryParameters)
+                return try JSONResponse.encoded(["calls": try await recorder.store.calls(query)])
+            } catch let error as OutboundCallError {
+                return JSONResponse.failure(error)
+            } catch {
+                return JSONResponse.make(["success": false, "error": "\(error)"], status: .serviceUnavailable)
+            }
+        }
+        router.get("/calls/:id") { request, context -> Response in
+            do {
+                try await checkAPIRequest(request, context)
+                let id = context.parameters.get("id") ?? ""
+                guard let call = try await recorder.store.call(id: id) else {
+                    return JSONResponse.make(["success": false, "error": "no call \(id.prefix(40))"], status: .notFound)
+                }
+                return try JSONResponse.encoded(call)
+            } catch let error as OutboundCallError {
+                return JSONResponse.failure(error)
+            } catch {
+                return JSONResponse.make(["success": false, "error": "\(error)"], status: .serviceUnavailable)
+            }
+        }
         router.get("/incoming-call") { request, _ in
             guard isSignedByTwilio(request, path: "/incoming-call", form: []) else { return forbidden("/incoming-call") }
             return await incomingCallTwiML()
@@ -46,10 +72,12 @@ extension GatewayServer {
             guard isSignedByTwilio(request, path: "/call-status", form: form) else { return forbidden("/call-status") }
             var fields: [String: String] = [:]
             for (k, v) in form { fields[k] = v }
-            guard await callStatuses.record(form: fields) else {
+            guard let sid = fields["CallSid"], !sid.isEmpty, let status = fields["CallStatus"], !status.isEmpty else {
                 return JSONResponse.make(["success": false, "error": "CallSid and CallStatus are required"], status: .badRequest)
             }
-            let sid = fields["CallSid"] ?? "", status = fields["CallStatus"] ?? ""
+            // Stored first: whoever waits on the status store then finds the record up to date.
+            await recorder.status(form: fields)
+            await callStatuses.record(form: fields)
             let callID = await admission.callID(forSID: sid)
             await admission.status(status, callSID: sid)
             logger.info("call status", metadata: ["call_id": "\(callID ?? "-")", "call_sid": "\(sid)",
@@ -59,7 +87,8 @@ extension GatewayServer {
         var realtime = RealtimeClient.Configuration(url: configuration.openAIRealtimeURL, model: configuration.openAIRealtimeModel, apiKey: configuration.openAIAPIKey)
         realtime.connectTimeout = .seconds(configuration.realtimeConnectTimeoutSeconds)
         let streams = MediaStreamHandler(tokens: tokens, ledger: ledger, settings: CallBridge.Settings(configuration: configuration), realtime: realtime,
-                                         registry: calls, admission: admission, metrics: metrics, twilio: twilio, webhook: webhook, logger: logger)
+                                         registry: calls, admission: admission, metrics: metrics, recorder: recorder, twilio: twilio,
+                                         webhook: webhook, logger: logger)
         router.ws("/media-stream", shouldUpgrade: { request, _ in
             // Twilio signs the upgrade over the <Stream> URL alone; refuse before any socket is kept.
             guard isSignedByTwilio(request, path: "/media-stream", form: []) else {
@@ -126,6 +155,26 @@ extension GatewayServer {
         let claims = StreamToken.Claims(callID: OutboundCallService.newCallID(), expiresAt: Int(Date().timeIntervalSince1970) + configuration.streamTokenTTLSeconds)
         logger.info("incoming call", metadata: ["call_id": "\(claims.callID)"])
         return JSONResponse.twiml(TwiML.connectStream(url: configuration.mediaStreamURL, parameters: tokens.parameters(for: claims)))
+    }
+
+    /// `?status=&user_id=&since=&limit=` of `GET /calls`; `since` is ISO 8601 or seconds since 1970.
+    static func callQuery(_ parameters: Parameters) throws(OutboundCallError) -> CallQuery {
+        var since: Date?
+        if let text = parameters.get("since") {
+            if let seconds = Double(text) {
+                since = Date(timeIntervalSince1970: seconds)
+            } else if let date = ISO8601DateFormatter().date(from: text) {
+                since = date
+            } else {
+                throw .badRequest("since must be ISO 8601 (2026-11-23T09:00:00Z) or seconds since 1970, not '\(text.prefix(40))'")
+            }
+        }
+        var limit = 100
+        if let text = parameters.get("limit") {
+            guard let n = Int(text), (1...1000).contains(n) else { throw .badRequest("limit must be a whole number from 1 to 1000") }
+            limit = n
+        }
+        return CallQuery(status: parameters.get("status"), userID: parameters.get("user_id"), since: since, limit: limit)
     }
 
     static func collect(_ request: Request) async throws(OutboundCallError) -> [UInt8] {

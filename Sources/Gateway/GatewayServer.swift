@@ -5,6 +5,7 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import Realtime
+import Storage
 import Twilio
 
 /// The gateway's HTTP and WebSocket endpoints (design §6) on Hummingbird 2:
@@ -23,6 +24,8 @@ public struct GatewayServer: Sendable {
     public let admission: CallAdmission
     /// What `GET /metrics` shows.
     public let metrics: GatewayMetrics
+    /// Files every call in the call-record store (`GET /calls`).
+    public let recorder: CallRecorder
     let tokens: StreamToken
     let ledger: any StreamTokenLedger
     let signatures: TwilioSignature
@@ -37,19 +40,23 @@ public struct GatewayServer: Sendable {
     /// Largest media-stream message accepted (a 20 ms frame is about 300 bytes).
     static let maxStreamMessageBytes = 64 * 1024
 
-    /// A server using `httpClient` for Twilio's REST API; `ledger` records used stream tokens.
+    /// A server using `httpClient` for Twilio's REST API; `ledger` records used stream tokens; call
+    /// records go to `store` (default: SQLite in `DATA_DIR`).
     public init(configuration: GatewayConfiguration, httpClient: HTTPClient, logger: Logger,
-                metrics: GatewayMetrics = GatewayMetrics(), ledger: any StreamTokenLedger = InMemoryStreamTokenLedger()) {
+                metrics: GatewayMetrics = GatewayMetrics(), ledger: any StreamTokenLedger = InMemoryStreamTokenLedger(),
+                store: (any CallRecordStore)? = nil) {
         self.configuration = configuration
         var rest = TwilioRESTClient.Configuration(baseURL: configuration.twilioAPIBaseURL, accountSID: configuration.twilioAccountSID, authToken: configuration.twilioAuthToken)
         rest.requestTimeout = .milliseconds(Int64(configuration.twilioTimeoutSeconds * 1000))
         let twilio = TwilioRESTClient(configuration: rest, httpClient: httpClient)
         self.twilio = twilio
         self.metrics = metrics
+        recorder = CallRecorder(store: store ?? SQLiteCallRecordStore.inDirectory(configuration.dataDirectory, logger: logger),
+                                audioMode: configuration.audioFormat.rawValue, metrics: metrics, logger: logger)
         // A call that has not streamed after Twilio's ring time and a minute more is not coming.
         admission = CallAdmission(limits: configuration.limits, ringDeadlineSeconds: configuration.callTimeoutSeconds + 60)
         outboundCalls = OutboundCallService(configuration: configuration, twilio: twilio, admission: admission, metrics: metrics,
-                                            logger: logger, now: { Int(Date().timeIntervalSince1970) })
+                                            recorder: recorder, logger: logger, now: { Int(Date().timeIntervalSince1970) })
         callStatuses = CallStatusStore()
         calls = CallRegistry()
         webhook = configuration.resultWebhookURL.map { ResultWebhook(url: $0, httpClient: httpClient) }
@@ -77,6 +84,16 @@ public struct GatewayServer: Sendable {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
+    }
+
+    /// Opens (and migrates) the call store, so that a bad `DATA_DIR` stops start-up rather than the first call.
+    public func prepare() async throws(StoreError) {
+        try await recorder.store.prepare()
+    }
+
+    /// Closes the call store (after the server has stopped).
+    public func close() async {
+        await recorder.store.close()
     }
 
     /// On shutdown: stop taking calls, let those in progress finish for up to `DRAIN_TIMEOUT_SECONDS`,

@@ -20,6 +20,14 @@ enum JSONResponse {
         return response
     }
 
+    /// A Codable value as JSON (ISO 8601 dates, keys sorted).
+    static func encoded<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
     /// TwiML (XML) answer.
     static func twiml(_ xml: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))

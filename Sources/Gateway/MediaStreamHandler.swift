@@ -20,6 +20,7 @@ struct MediaStreamHandler: Sendable {
     let registry: CallRegistry
     let admission: CallAdmission
     let metrics: GatewayMetrics
+    let recorder: CallRecorder
     let twilio: TwilioRESTClient
     let webhook: ResultWebhook?
     let logger: Logger
@@ -78,6 +79,7 @@ struct MediaStreamHandler: Sendable {
                         metrics.streamStarted()
                         await created.begin()
                         startTasks(of: created, in: &group, outbound: outbound, logger: logger)
+                        await recorder.streamStarted(claims, callSID: start.callSid)
                     case .stopped:
                         closeReason = nil
                         await bridge?.twilio(.stopped)
@@ -111,6 +113,7 @@ struct MediaStreamHandler: Sendable {
         if let bridge {
             await admission.streamEnded(callID: bridge.claims.callID)
             metrics.streamEnded()
+            await recorder.ended(await bridge.currentReport())
         }
         if let bridge, let webhook {
             await webhook.post(await bridge.currentReport(), logger: logger)

@@ -11,14 +11,16 @@ public struct OutboundCallService: Sendable {
     let permissions: PermissionCache
     let admission: CallAdmission
     let metrics: GatewayMetrics
+    let recorder: CallRecorder
     let logger: Logger
     let now: @Sendable () -> Int
 
     /// A service using `twilio` for REST calls, under `admission`'s limits; `now` gives seconds since 1970 (for token expiry).
     public init(configuration: GatewayConfiguration, twilio: TwilioRESTClient, admission: CallAdmission, metrics: GatewayMetrics,
-                logger: Logger, now: @escaping @Sendable () -> Int) {
+                recorder: CallRecorder, logger: Logger, now: @escaping @Sendable () -> Int) {
         self.admission = admission
         self.metrics = metrics
+        self.recorder = recorder
         self.configuration = configuration
         self.twilio = twilio
         self.tokens = StreamToken(secret: configuration.streamTokenSecret)
@@ -42,6 +44,7 @@ public struct OutboundCallService: Sendable {
         do {
             let call = try await placeAdmitted(request, callID: callID)
             await admission.placed(callID: callID, callSID: call.callSID)
+            await recorder.placed(call, request: request)
             return call
         } catch {
             await admission.notPlaced(callID: callID)

@@ -66,6 +66,9 @@ public struct LoadTest: Sendable {
         let twilioURL = try await twilio.start()
         var gateway: Process?
         defer { gateway?.terminate() }
+        // The child gateway's call records, removed at the end.
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("anpi-loadtest-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
         let target: String
         var pid = options.gatewayPID
         if let t = options.target {
@@ -88,6 +91,7 @@ public struct LoadTest: Sendable {
                 // The load test measures the relay: its calls (all to one simulated number) must not hit the abuse limits.
                 "ALLOWED_DESTINATIONS": "+81", "MAX_CONCURRENT_CALLS": "100000", "CALLS_PER_MINUTE": "1000000",
                 "CALLS_PER_MINUTE_PER_DESTINATION": "10000", "API_REQUESTS_PER_MINUTE": "10000000",
+                "DATA_DIR": dataDirectory,
             ] { env[k] = v }
             process.environment = env
             process.currentDirectoryURL = FileManager.default.temporaryDirectory

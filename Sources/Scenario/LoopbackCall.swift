@@ -47,6 +47,10 @@ public struct LoopbackCall: Sendable {
         public var openStreamsAfter: Int
         /// `GET /metrics` after the call: status and body.
         public var metricsScrape: (status: Int, text: String)
+        /// `GET /calls/{id}` once Twilio's `completed` callback is in: status and body.
+        public var storedCall: (status: Int, text: String)
+        /// `GET /calls?user_id=…` for the call's user id: status and body.
+        public var storedCalls: (status: Int, text: String)
     }
 
     public let options: Options
@@ -75,6 +79,8 @@ public struct LoopbackCall: Sendable {
             "PUBLIC_BASE_URL": "http://127.0.0.1:\(port)", "HOST": "127.0.0.1", "PORT": "\(port)",
             "TWILIO_API_BASE_URL": twilioURL, "OPENAI_REALTIME_URL": realtimeURL, "REALTIME_AUDIO_FORMAT": options.format.rawValue,
             "GREETING_WAIT_MS": "1500",
+            // The call's record goes to a folder of its own, removed afterwards.
+            "DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("anpi-loopback-\(UUID().uuidString)").path,
         ]
         env.merge(options.environment) { $1 }
         var logger = options.gatewayLogHandler.map { Logger(label: "anpi-call.gateway", factory: $0) } ?? Logger(label: "anpi-call.gateway")
@@ -82,7 +88,9 @@ public struct LoopbackCall: Sendable {
         let http = HTTPClient.shared
         do {
             let configuration = try GatewayConfiguration(variables: env)
+            defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
             let server = GatewayServer(configuration: configuration, httpClient: http, logger: logger)
+            defer { Task { await server.close() } }
             let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
             let app = server.makeApplication { readyContinuation.yield($0) }
             let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
@@ -137,13 +145,22 @@ public struct LoopbackCall: Sendable {
         _ = try? await withDeadline(.seconds(5), "the model sessions to end") { await model.waitForEndedSessions(opened) }
         let sessions = await model.sessions()
         let twilioCall = await twilio.calls().first { $0.sid == report.callSID }
-        var scrape = HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics")
-        if let token = server.configuration.apiAuthToken { scrape.headers.add(name: "Authorization", value: "Bearer " + token) }
-        let metricsResponse = try await http.execute(scrape, timeout: .seconds(10))
-        var metricsBody = try await metricsResponse.body.collect(upTo: 1 << 22)
+        _ = try? await withDeadline(.seconds(10), "Twilio's completed callback") { await server.callStatuses.waitFor(callSID: report.callSID, status: "completed") }
+        let userQuery = options.userID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return Outcome(callID: callID, report: report, callee: callee, modelSessions: sessions, twilioCall: twilioCall, placeMilliseconds: placeMs,
                        openStreamsAfter: openStreams,
-                       metricsScrape: (Int(metricsResponse.status.code), metricsBody.readString(length: metricsBody.readableBytes) ?? ""))
+                       metricsScrape: try await get("/metrics", server: server, port: port, http: http),
+                       storedCall: try await get("/calls/\(callID)", server: server, port: port, http: http),
+                       storedCalls: try await get("/calls?user_id=\(userQuery)", server: server, port: port, http: http))
+    }
+
+    /// A GET to the gateway with its API token (when it has one): status and body.
+    private func get(_ path: String, server: GatewayServer, port: Int, http: HTTPClient) async throws -> (status: Int, text: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)" + path)
+        if let token = server.configuration.apiAuthToken { request.headers.add(name: "Authorization", value: "Bearer " + token) }
+        let response = try await http.execute(request, timeout: .seconds(10))
+        var body = try await response.body.collect(upTo: 1 << 22)
+        return (Int(response.status.code), body.readString(length: body.readableBytes) ?? "")
     }
 }
 

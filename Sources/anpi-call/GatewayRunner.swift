@@ -46,6 +46,15 @@ enum GatewayRunner {
         }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let server = GatewayServer(configuration: configuration, httpClient: httpClient, logger: logger)
+        // Open (and migrate) the call store now: a bad DATA_DIR stops start-up, not the first call.
+        do {
+            try await server.prepare()
+        } catch {
+            StandardError.error("\(error)")
+            try? await httpClient.shutdown()
+            throw ExitCode(2)
+        }
+        defer { Task { await server.close() } }
         let placed = PlacedCallOutcome()
         let app = server.makeApplication { port in
             logger.info("listening on \(configuration.host):\(port)")

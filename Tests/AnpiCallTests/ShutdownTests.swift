@@ -39,6 +39,14 @@ import Testing
         #expect(insecure.stderr.contains("API_AUTH_TOKEN is not set"))
     }
 
+    @Test func anUnwritableDataDirStopsStartUp() throws {
+        let result = try Self.run(["serve"], environment: ["HOST": "127.0.0.1", "PORT": "0", "DATA_DIR": "/proc/anpi-call-not-writable"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("set DATA_DIR to a writable folder"), "\(result.stderr)")
+        let postgres = try Self.run(["serve"], environment: ["HOST": "127.0.0.1", "PORT": "0", "DATABASE_URL": "postgres://localhost/anpi"])
+        #expect(postgres.status == 2 && postgres.stderr.contains("DATABASE_URL is set, but the PostgreSQL call store is not built yet"))
+    }
+
     @Test(.timeLimit(.minutes(2))) func sigtermDrainsThenEndsTheCallPolitely() async throws {
         let model = RealtimeSimulator(configuration: .init(script: .echo))
         let realtimeURL = try await model.start()
@@ -54,13 +62,15 @@ import Testing
 
         let port = try LoopbackPort.free()
         let base = "http://127.0.0.1:\(port)"
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("anpi-shutdown-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
         let gateway = Process()
         gateway.executableURL = CommandRunner.executable
         gateway.arguments = ["serve"]
         gateway.currentDirectoryURL = FileManager.default.temporaryDirectory
         gateway.environment = Self.environment([
             "HOST": "127.0.0.1", "PORT": "\(port)", "PUBLIC_BASE_URL": base, "TWILIO_API_BASE_URL": twilioURL,
-            "OPENAI_REALTIME_URL": realtimeURL, "DRAIN_TIMEOUT_SECONDS": "2", "GREETING_WAIT_MS": "30000", "LOG_LEVEL": "info",
+            "OPENAI_REALTIME_URL": realtimeURL, "DATA_DIR": dataDirectory, "DRAIN_TIMEOUT_SECONDS": "2", "GREETING_WAIT_MS": "30000", "LOG_LEVEL": "info",
         ])
         let stderr = Pipe()
         gateway.standardError = stderr

@@ -26,9 +26,12 @@ struct GatewayHarness {
             "TWILIO_API_BASE_URL": "http://127.0.0.1:9", "TWILIO_TIMEOUT_SECONDS": "2",
             // Tests never reach for the internet: the model endpoint is a closed loopback port unless a test sets one.
             "OPENAI_REALTIME_URL": "ws://127.0.0.1:9/v1/realtime",
+            // Each gateway keeps its call records in a folder of its own, removed afterwards.
+            "DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("anpi-gateway-test-\(UUID().uuidString)").path,
         ]
         env.merge(variables) { $1 }
         let configuration = try GatewayConfiguration(variables: env)
+        defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .warning
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -44,11 +47,13 @@ struct GatewayHarness {
             let result = try await body(harness)
             await group.triggerGracefulShutdown()
             try await running.value
+            await server.close()
             try await http.shutdown()
             return result
         } catch {
             await group.triggerGracefulShutdown()
             _ = try? await running.value
+            await server.close()
             try? await http.shutdown()
             throw error
         }
