@@ -64,9 +64,11 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 # An unprivileged user; the files in /app stay owned by root, so the process cannot change them.
+# Call records (SQLite) go to /var/lib/anpi-call, the one folder it may write: mount a volume there.
 RUN groupadd --system --gid 10001 anpi \
     && useradd --system --uid 10001 --gid anpi --home-dir /app --no-create-home \
-        --shell /usr/sbin/nologin anpi
+        --shell /usr/sbin/nologin anpi \
+    && install -d -o 10001 -g 10001 -m 0750 /var/lib/anpi-call
 
 WORKDIR /app
 COPY --from=builder /staging/ /app/
@@ -79,6 +81,7 @@ USER 10001:10001
 # variables (docker run --env-file, or the platform's secrets).
 ENV HOST=0.0.0.0 \
     PORT=8080 \
+    DATA_DIR=/var/lib/anpi-call \
     LOG_LEVEL=info \
     SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/app/swift-backtrace-static
 
