@@ -37,6 +37,9 @@ extension TwilioAPISimulator {
         public var callbackTimeout: Duration = .seconds(5)
         /// Most calls live at once; further creates get 429 / 20429.
         public var maxLiveCalls = 1000
+        /// Calls to these numbers are not answered: each call to a number takes the next outcome of its
+        /// list (`busy`, `no-answer`, `failed`) after ringing; once the list is used up, calls are answered.
+        public var unanswered: [String: [SimulatedCall.Status]] = [:]
 
         /// The defaults: a fake account with `+15005550006` as its number.
         public init() {}

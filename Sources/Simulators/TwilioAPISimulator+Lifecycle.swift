@@ -20,6 +20,10 @@ extension TwilioAPISimulator {
         emit(await advance(sid, to: .ringing))
         _ = await OneShotSignal.sleep(for: configuration.ringDuration, unless: ended)
         guard !Task.isCancelled else { return }
+        if let outcome = await unansweredOutcome(sid) {
+            emit(await advance(sid, to: .completed, endingAs: outcome))
+            return
+        }
         if let answered = await advance(sid, to: .answered) {
             emit(answered)
             await talk(answered.call, until: ended)

@@ -9,7 +9,7 @@ extension TwilioAPISimulator {
 
     /// Moves the call to `event` (unless it is over, except for `completed`, which ends it)
     /// and builds the status callback when the client asked for that event.
-    func advance(_ sid: String, to event: ProgressEvent) async -> Step? {
+    func advance(_ sid: String, to event: ProgressEvent, endingAs finalStatus: SimulatedCall.Status = .completed) async -> Step? {
         guard var record = records[sid] else { return nil }
         let now = Date()
         var endedNow = false
@@ -29,7 +29,7 @@ extension TwilioAPISimulator {
         case .completed:
             guard !record.completedReported else { return nil }
             record.completedReported = true
-            endedNow = record.end(.completed, now: now)
+            endedNow = record.end(finalStatus, now: now)
         }
         let callback = makeCallback(&record, event: event, now: now)
         records[sid] = record
@@ -80,5 +80,13 @@ extension TwilioAPISimulator {
     func recordDelivery(_ callback: StatusCallback, responseStatus: Int?) {
         records[callback.callSID]?.call.callbacks.append(
             SimulatedCall.Callback(sequenceNumber: callback.sequenceNumber, callStatus: callback.callStatus, responseStatus: responseStatus))
+    }
+
+    /// The next not-answered outcome for the call's number, if it has one left.
+    func unansweredOutcome(_ sid: String) -> SimulatedCall.Status? {
+        guard let to = records[sid]?.call.to, var outcomes = unansweredLeft[to], !outcomes.isEmpty else { return nil }
+        let next = outcomes.removeFirst()
+        unansweredLeft[to] = outcomes
+        return next
     }
 }

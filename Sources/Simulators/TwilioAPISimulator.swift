@@ -35,6 +35,8 @@ public actor TwilioAPISimulator {
     var callOrder: [String] = []
     var requestLog: [SimulatedRequest] = []
     var faults: [FaultTarget: [PendingFault]] = [:]
+    /// What is left of ``Configuration/unanswered``.
+    lazy var unansweredLeft = configuration.unanswered
 
     private var server: LoopbackServer?
     private var starting = false

@@ -43,6 +43,24 @@ public actor SQLiteCallRecordStore: CallRecordStore {
                 received_at REAL NOT NULL, PRIMARY KEY (call_sid, sequence))
             """,
         ]),
+        (2, [
+            """
+            CREATE TABLE campaigns (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', message TEXT NOT NULL DEFAULT '', created_at REAL NOT NULL,
+                state TEXT NOT NULL, options TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE campaign_targets (
+                campaign_id TEXT NOT NULL REFERENCES campaigns (id), position INTEGER NOT NULL, to_number TEXT NOT NULL,
+                user_id TEXT NOT NULL DEFAULT '', message TEXT NOT NULL DEFAULT '', state TEXT NOT NULL DEFAULT 'pending',
+                attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL, lease_until REAL,
+                last_call_id TEXT, last_call_sid TEXT, outcome TEXT, safety_status TEXT,
+                PRIMARY KEY (campaign_id, position))
+            """,
+            "CREATE INDEX campaign_targets_due ON campaign_targets (campaign_id, state, next_attempt_at)",
+            "CREATE INDEX campaign_targets_by_call_sid ON campaign_targets (last_call_sid)",
+            "CREATE INDEX campaign_targets_by_call_id ON campaign_targets (last_call_id)",
+        ]),
     ]
 
     public func prepare() async throws(StoreError) {
@@ -105,7 +123,7 @@ public actor SQLiteCallRecordStore: CallRecordStore {
         }
     }
 
-    private func run(_ sql: String, _ binds: [SQLiteData] = []) async throws(StoreError) -> [SQLiteRow] {
+    func run(_ sql: String, _ binds: [SQLiteData] = []) async throws(StoreError) -> [SQLiteRow] {
         let connection = try await db()
         do {
             return try await connection.query(sql, binds)
@@ -114,8 +132,8 @@ public actor SQLiteCallRecordStore: CallRecordStore {
         }
     }
 
-    private static func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
-    private static func time(_ value: Date?) -> SQLiteData { value.map { .float($0.timeIntervalSince1970) } ?? .null }
+    static func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
+    static func time(_ value: Date?) -> SQLiteData { value.map { .float($0.timeIntervalSince1970) } ?? .null }
 
     /// Recomputes a call's latest status (by sequence) and answer time from its status events.
     private static let refreshStatus = """
@@ -153,6 +171,9 @@ public actor SQLiteCallRecordStore: CallRecordStore {
             UPDATE calls SET ended_at = ?2, end_reason = ?3, safety_status = ?4, safety_details = ?5, safety_location = ?6, transcript = ?7
             WHERE id = ?1
             """, [.text(id), Self.time(endedAt), .text(endReason), Self.text(safety?.status), Self.text(safety?.details), Self.text(safety?.location), .text(lines)])
+        // A campaign's target shows the safety status of its answered call (none recorded: not_recorded).
+        _ = try await run("UPDATE campaign_targets SET safety_status = ?2 WHERE last_call_id = ?1",
+                          [.text(id), .text(safety?.status ?? "not_recorded")])
     }
 
     public func call(id: String) async throws(StoreError) -> StoredCall? {
