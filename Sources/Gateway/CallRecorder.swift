@@ -7,13 +7,13 @@ import Twilio
 /// the media stream's start and end. A store failure is logged (and counted) but never stops a call:
 /// the call is already happening, and its result still goes to the logs and the webhook.
 public struct CallRecorder: Sendable {
-    /// The store the records go to.
-    public let store: any CallRecordStore
+    /// The store the records (and campaigns) go to.
+    public let store: any GatewayStore
     let audioMode: String
     let metrics: GatewayMetrics
     let logger: Logger
 
-    public init(store: any CallRecordStore, audioMode: String, metrics: GatewayMetrics, logger: Logger) {
+    public init(store: any GatewayStore, audioMode: String, metrics: GatewayMetrics, logger: Logger) {
         self.store = store
         self.audioMode = audioMode
         self.metrics = metrics
@@ -35,6 +35,10 @@ public struct CallRecorder: Sendable {
         let sequence = form["SequenceNumber"].flatMap { Int($0) } ?? Int(now.timeIntervalSince1970 * 1000)
         await attempt("status \(status)", callID: nil) { () throws(StoreError) in
             try await store.statusCallback(callSID: sid, event: .init(sequence: sequence, status: status, timestamp: form["Timestamp"], receivedAt: now))
+            // The end of a campaign's call: its target is retried or finished.
+            if ["completed", "busy", "no-answer", "failed", "canceled"].contains(status) {
+                try await store.callFinished(callSID: sid, status: status, now: now)
+            }
         }
     }
 

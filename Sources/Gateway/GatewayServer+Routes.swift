@@ -33,6 +33,7 @@ extension GatewayServer {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
+        addCampaignRoutes(to: router)
         router.get("/calls") { request, context -> Response in
             do {
                 try await checkAPIRequest(request, context)
@@ -177,12 +178,12 @@ extension GatewayServer {
         return CallQuery(status: parameters.get("status"), userID: parameters.get("user_id"), since: since, limit: limit)
     }
 
-    static func collect(_ request: Request) async throws(OutboundCallError) -> [UInt8] {
+    static func collect(_ request: Request, upTo limit: Int = maxBodyBytes) async throws(OutboundCallError) -> [UInt8] {
         do {
-            var buffer = try await request.body.collect(upTo: maxBodyBytes)
+            var buffer = try await request.body.collect(upTo: limit)
             return buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
-            throw .bodyTooLarge(limit: maxBodyBytes)
+            throw .bodyTooLarge(limit: limit)
         }
     }
 }

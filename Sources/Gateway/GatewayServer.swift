@@ -26,6 +26,8 @@ public struct GatewayServer: Sendable {
     public let metrics: GatewayMetrics
     /// Files every call in the call-record store (`GET /calls`).
     public let recorder: CallRecorder
+    /// Dials the running campaigns (``CampaignRunner/run()`` runs beside the server).
+    public let campaigns: CampaignRunner
     let tokens: StreamToken
     let ledger: any StreamTokenLedger
     let signatures: TwilioSignature
@@ -44,7 +46,7 @@ public struct GatewayServer: Sendable {
     /// records go to `store` (default: SQLite in `DATA_DIR`).
     public init(configuration: GatewayConfiguration, httpClient: HTTPClient, logger: Logger,
                 metrics: GatewayMetrics = GatewayMetrics(), ledger: any StreamTokenLedger = InMemoryStreamTokenLedger(),
-                store: (any CallRecordStore)? = nil) {
+                store: (any GatewayStore)? = nil) {
         self.configuration = configuration
         var rest = TwilioRESTClient.Configuration(baseURL: configuration.twilioAPIBaseURL, accountSID: configuration.twilioAccountSID, authToken: configuration.twilioAuthToken)
         rest.requestTimeout = .milliseconds(Int64(configuration.twilioTimeoutSeconds * 1000))
@@ -57,6 +59,7 @@ public struct GatewayServer: Sendable {
         admission = CallAdmission(limits: configuration.limits, ringDeadlineSeconds: configuration.callTimeoutSeconds + 60)
         outboundCalls = OutboundCallService(configuration: configuration, twilio: twilio, admission: admission, metrics: metrics,
                                             recorder: recorder, logger: logger, now: { Int(Date().timeIntervalSince1970) })
+        campaigns = CampaignRunner(store: recorder.store, outbound: outboundCalls, admission: admission, configuration: configuration, logger: logger)
         callStatuses = CallStatusStore()
         calls = CallRegistry()
         webhook = configuration.resultWebhookURL.map { ResultWebhook(url: $0, httpClient: httpClient) }

@@ -9,8 +9,8 @@ public protocol CampaignStore: Sendable {
     func campaign(id: String) async throws(StoreError) -> Campaign?
     /// Every campaign with its counts, newest first, without targets.
     func campaigns(limit: Int) async throws(StoreError) -> [Campaign]
-    /// The ids of running campaigns.
-    func runningCampaignIDs() async throws(StoreError) -> [String]
+    /// The running campaigns' ids, messages and options.
+    func runningCampaigns() async throws(StoreError) -> [(id: String, message: String, options: CampaignOptions)]
     /// Targets of `campaignID` now `dialling` (claimed and not finished).
     func inFlight(campaignID: String) async throws(StoreError) -> Int
     /// Atomically marks up to `limit` due targets (pending and due, or dialling with an expired lease)
@@ -27,3 +27,6 @@ public protocol CampaignStore: Sendable {
     /// Cancels the campaign's pending targets (calls in progress go on); false if it is unknown.
     func cancelCampaign(id: String) async throws(StoreError) -> Bool
 }
+
+/// What the gateway keeps its records and campaigns in.
+public typealias GatewayStore = CallRecordStore & CampaignStore

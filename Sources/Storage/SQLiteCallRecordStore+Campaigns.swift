@@ -61,8 +61,12 @@ extension SQLiteCallRecordStore: CampaignStore {
                         options: options, counts: counts)
     }
 
-    public func runningCampaignIDs() async throws(StoreError) -> [String] {
-        try await run("SELECT id FROM campaigns WHERE state = 'running' ORDER BY created_at").compactMap { $0.column("id")?.string }
+    public func runningCampaigns() async throws(StoreError) -> [(id: String, message: String, options: CampaignOptions)] {
+        try await run("SELECT id, message, options FROM campaigns WHERE state = 'running' ORDER BY created_at").compactMap { row in
+            guard let id = row.column("id")?.string,
+                  let options = try? JSONDecoder().decode(CampaignOptions.self, from: Data((row.column("options")?.string ?? "").utf8)) else { return nil }
+            return (id, row.column("message")?.string ?? "", options)
+        }
     }
 
     public func inFlight(campaignID: String) async throws(StoreError) -> Int {

@@ -10,6 +10,7 @@ public actor SQLiteCallRecordStore: CallRecordStore {
     public nonisolated let path: String
     private let logger: Logger
     private var opening: Task<SQLiteConnection, any Error>?
+    private var closed = false
 
     /// A store in `path` (its folder is created when missing).
     public init(path: String, logger: Logger) {
@@ -69,6 +70,7 @@ public actor SQLiteCallRecordStore: CallRecordStore {
 
     /// The open, migrated connection (opened once, however many callers ask at the same time).
     private func db() async throws(StoreError) -> SQLiteConnection {
+        guard !closed else { throw StoreError("the call store \(path) is closed") }
         let task: Task<SQLiteConnection, any Error>
         if let opening {
             task = opening
@@ -218,6 +220,7 @@ public actor SQLiteCallRecordStore: CallRecordStore {
     }
 
     public func close() async {
+        closed = true
         guard let opening else { return }
         self.opening = nil
         if let connection = try? await opening.value { try? await connection.close() }

@@ -69,7 +69,8 @@ enum GatewayRunner {
         }
         // Shut down in reverse order: the drain first (calls end while the server still serves their
         // callbacks and streams), then the server.
-        let group = ServiceGroup(configuration: .init(services: [app, GatewayDrain(server: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: [app, CampaignDialler(server: server), GatewayDrain(server: server)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let watcher = Task {
             // A call that could not be placed ends the process with status 1.
             if await placed.waitForFailure() { await group.triggerGracefulShutdown() }
@@ -134,5 +135,14 @@ struct GatewayDrain: Service {
         // Returns when a graceful shutdown begins (SIGTERM/SIGINT, or a failed `call`).
         try? await gracefulShutdown()
         await server.drain()
+    }
+}
+
+/// Runs the campaign dialler until shutdown (the drain stops its claims first).
+struct CampaignDialler: Service {
+    let server: GatewayServer
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await server.campaigns.run() }
     }
 }

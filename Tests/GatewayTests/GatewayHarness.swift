@@ -40,17 +40,22 @@ struct GatewayHarness {
         let app = server.makeApplication { port in ready.continuation.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let running = Task { try await group.run() }
+        let dialling = Task { await server.campaigns.run() }
         var iterator = ready.stream.makeAsyncIterator()
         guard let bound = await iterator.next() else { throw HarnessError.didNotStart }
         let harness = GatewayHarness(baseURL: "http://127.0.0.1:\(bound)", port: bound, server: server, http: http)
         do {
             let result = try await body(harness)
+            dialling.cancel()
+            await dialling.value
             await group.triggerGracefulShutdown()
             try await running.value
             await server.close()
             try await http.shutdown()
             return result
         } catch {
+            dialling.cancel()
+            await dialling.value
             await group.triggerGracefulShutdown()
             _ = try? await running.value
             await server.close()

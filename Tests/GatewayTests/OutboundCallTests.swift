@@ -12,12 +12,14 @@ import Twilio
 
     /// Runs `body` with a simulator and a gateway pointed at it.
     static func withSystem(timeout: Int = 2, callbackOrder: TwilioAPISimulator.CallbackOrder = .inOrder, variables: [String: String] = [:],
-                           verified: [String] = [allowed], _ body: (GatewayHarness, TwilioAPISimulator) async throws -> Void) async throws {
+                           verified: [String] = [allowed], configure: (inout TwilioAPISimulator.Configuration) -> Void = { _ in },
+                           _ body: (GatewayHarness, TwilioAPISimulator) async throws -> Void) async throws {
         var config = TwilioAPISimulator.Configuration()
         config.accountSID = "ACtest00000000000000000000000000"
         config.authToken = "test-auth-token"
         config.verifiedCallerIDs = Set(verified)
         config.callbackOrder = callbackOrder
+        configure(&config)
         var logger = Logger(label: "sim")
         logger.logLevel = .warning
         let simulator = TwilioAPISimulator(configuration: config, logger: logger)

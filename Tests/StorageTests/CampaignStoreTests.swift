@@ -93,13 +93,13 @@ import Testing
             #expect(k4.state == "cancelled" && k4.targets.map(\.state) == ["done", "cancelled", "cancelled", "cancelled"])
             #expect(k4.targets[0].safetyStatus == "needs_help" && k4.counts.bySafety == ["needs_help": 1])
             #expect(try await store.claimDue(campaignID: "k4", limit: 4, now: Self.t0.addingTimeInterval(600), leaseUntil: Self.t0.addingTimeInterval(900)).isEmpty)
-            #expect(try await store.runningCampaignIDs().isEmpty)
+            #expect(try await store.runningCampaigns().isEmpty)
         }
     }
 
     @Test func callingWindowInTheCalleesTime() {
         let window = CallingWindow(start: "09:00", end: "20:00", timeZone: "Asia/Tokyo")
-        // 2026-11-23 00:30 UTC is 09:30 in Tokyo; 11:30 UTC is 20:30.
+        // 2026-11-29 00:30 UTC is 09:30 in Tokyo; 11:30 UTC is 20:30.
         #expect(window.contains(Date(timeIntervalSince1970: 1_795_912_200)))
         #expect(!window.contains(Date(timeIntervalSince1970: 1_795_912_200 + 11 * 3600)))
         let night = CallingWindow(start: "22:00", end: "06:00", timeZone: "UTC")
