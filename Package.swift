@@ -139,6 +139,8 @@ let package = Package(
             name: "anpi-call",
             dependencies: [
                 "MediaCore", "Twilio", "Realtime", "Gateway", "Simulators", "Scenario",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Storage
 
 extension GatewayServer {
@@ -50,6 +51,40 @@ extension GatewayServer {
         }
     }
 
+    /// `GET /dashboard`: the status page. With `API_AUTH_TOKEN` set it takes the token as a bearer
+    /// token or as the password of HTTP Basic auth (any user name), so a browser can log in.
+    func addStatusPageRoute(to router: Router<GatewayRequestContext>) {
+        router.get("/dashboard") { request, context -> Response in
+            var presented = Self.bearerToken(request)
+            if let header = request.headers[.authorization], header.hasPrefix("Basic "),
+               let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+               let colon = decoded.firstIndex(of: ":") {
+                // Basic credentials: the password is the token.
+                presented = String(decoded[decoded.index(after: colon)...])
+            }
+            return await statusPage(request, context, presented: presented)
+        }
+    }
+
+    private func statusPage(_ request: Request, _ context: GatewayRequestContext, presented: String) async -> Response {
+        do {
+            try await checkAPIRequest(request, context, presented: presented)
+        } catch {
+            var response = JSONResponse.failure(error)
+            if case .unauthorized = error { response.headers[.wwwAuthenticate] = #"Basic realm="anpi-call", charset="UTF-8""# }
+            return response
+        }
+        do {
+            let campaigns = try await recorder.store.campaigns(limit: 20)
+            let selected = try await request.uri.queryParameters.get("campaign").asyncMap { try await recorder.store.campaign(id: $0) } ?? nil
+            let calls = try await recorder.store.calls(CallQuery(limit: 50))
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: StatusPage.render(campaigns: campaigns, selected: selected, calls: calls))))
+        } catch {
+            return JSONResponse.make(["success": false, "error": "\(error)"], status: .serviceUnavailable)
+        }
+    }
+
     /// Runs a handler; refusals become their JSON answer, store failures a 503.
     func answer(_ body: () async throws -> Response) async -> Response {
         do {
@@ -71,5 +106,12 @@ extension GatewayServer {
         var g = SystemRandomNumberGenerator()
         let v = String(g.next() as UInt64, radix: 16)
         return "k_" + String(repeating: "0", count: 16 - v.count) + v
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

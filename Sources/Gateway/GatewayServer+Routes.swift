@@ -34,6 +34,7 @@ extension GatewayServer {
                             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
         addCampaignRoutes(to: router)
+        addStatusPageRoute(to: router)
         router.get("/calls") { request, context -> Response in
             do {
                 try await checkAPIRequest(request, context)
@@ -101,8 +102,15 @@ extension GatewayServer {
         }
     }
 
-    /// The per-client rate limit, then the API token (when one is configured).
-    func checkAPIRequest(_ request: Request, _ context: GatewayRequestContext) async throws(OutboundCallError) {
+    /// The token of an `Authorization: Bearer …` header ("" when there is none).
+    static func bearerToken(_ request: Request) -> String {
+        let header = request.headers[.authorization] ?? ""
+        return header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
+    }
+
+    /// The per-client rate limit, then the API token (when one is configured) against `presented`
+    /// (by default the request's bearer token).
+    func checkAPIRequest(_ request: Request, _ context: GatewayRequestContext, presented: String? = nil) async throws(OutboundCallError) {
         let client = clientKey(request, context)
         if let wait = await admission.admitRequest(from: client) {
             metrics.refused("api_rate_limited")
@@ -110,9 +118,7 @@ extension GatewayServer {
             throw .rateLimited("more than \(configuration.limits.apiRequestsPerMinute) requests a minute from this client (API_REQUESTS_PER_MINUTE)", retryAfterSeconds: wait)
         }
         guard let expected = configuration.apiAuthToken else { return }
-        let header = request.headers[.authorization] ?? ""
-        let given = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
-        guard ConstantTime.equal(expected, given) else {
+        guard ConstantTime.equal(expected, presented ?? Self.bearerToken(request)) else {
             metrics.refused("unauthorized")
             logger.notice("API request without a valid token", metadata: ["client": "\(client)", "path": "\(request.uri.path)"])
             throw .unauthorized

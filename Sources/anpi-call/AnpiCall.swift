@@ -11,7 +11,7 @@ struct AnpiCall: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anpi-call",
         abstract: "AI phone-call gateway: Twilio Media Streams ⇄ OpenAI Realtime, with a C audio core.",
-        subcommands: [ServeCommand.self, CallCommand.self, DemoCommand.self, LoadtestCommand.self, AudioCommand.self, SimulateTwilioCommand.self, SimulateRealtimeCommand.self]
+        subcommands: [ServeCommand.self, CallCommand.self, CampaignCommand.self, DemoCommand.self, LoadtestCommand.self, AudioCommand.self, SimulateTwilioCommand.self, SimulateRealtimeCommand.self]
     )
 
     @Flag(name: .customLong("server-only"), help: "Run the gateway (same as `anpi-call serve`).")
