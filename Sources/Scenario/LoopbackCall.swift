@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Synchronization
 import Gateway
 import Hummingbird
 import Logging
@@ -181,17 +182,42 @@ actor Recordings {
 
 /// Runs `body`, failing with ``ScenarioError/timedOut(_:)`` after `limit`.
 func withDeadline<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
+    // Not a task group: a group waits for all its children, so a body waiting on something that
+    // never comes (and ignores cancellation) would hang the caller past the deadline.
+    let outcome = FirstOutcome<T>()
+    return try await withCheckedThrowingContinuation { continuation in
+        outcome.set(continuation)
+        let work = Task { outcome.resume(with: await Result { try await body() }) }
+        Task {
+            try? await Task.sleep(for: limit)
+            if outcome.resume(with: .failure(ScenarioError.timedOut(what))) { work.cancel() }
         }
-        guard let first = try await group.next(), let value = first else {
-            group.cancelAll()
-            throw ScenarioError.timedOut(what)
+    }
+}
+
+/// Resumes a continuation with whichever result comes first.
+final class FirstOutcome<T: Sendable>: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, done: Bool)>((nil, false))
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    /// True if this result was the first.
+    @discardableResult
+    func resume(with result: Result<T, any Error>) -> Bool {
+        let continuation: CheckedContinuation<T, any Error>? = state.withLock { state in
+            guard !state.done else { return nil }
+            state.done = true
+            return state.continuation
         }
-        group.cancelAll()
-        return value
+        continuation?.resume(with: result)
+        return continuation != nil
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

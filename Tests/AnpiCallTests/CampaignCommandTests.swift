@@ -13,7 +13,7 @@ import Testing
     /// Runs the CLI off the cooperative pool (it blocks while the child runs).
     static func cli(_ arguments: [String]) async throws -> CommandRunner.Result {
         try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async { c.resume(with: Result { try CommandRunner.run(arguments, environment: ShutdownTests.environment([:])) }) }
+            DispatchQueue.global().async { c.resume(with: Result { try CommandRunner.run(arguments, environment: ShutdownTests.environment([:]), timeoutSeconds: 150) }) }
         }
     }
 

@@ -19,8 +19,9 @@ enum CommandRunner {
         return root.appendingPathComponent(".build/debug/anpi-call")
     }
 
-    /// Runs `anpi-call arguments…` to completion.
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> Result {
+    /// Runs `anpi-call arguments…` to completion; a child still running after `timeoutSeconds` is killed
+    /// (SIGKILL), so a hung child fails its test instead of hanging the suite.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil, timeoutSeconds: Double = 300) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -30,6 +31,10 @@ enum CommandRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let pid = process.processIdentifier
+        let killer = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds, execute: killer)
+        defer { killer.cancel() }
         // Read both pipes before waiting so a chatty child cannot block on a full pipe.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
