@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/deps.sh
-# The tests also lint the deployment scripts.
-ANPI_DEBIAN_PACKAGES+=(shellcheck)
+# The tests also lint the deployment scripts and look at the status page in a real browser.
+ANPI_DEBIAN_PACKAGES+=(shellcheck chromium fonts-noto-cjk)
 anpi_install_debian_packages
 echo "==> deploy scripts: self-test (dry run, stand-in gcloud, shellcheck)"
 bash deploy/test-cloud-run.sh
@@ -17,3 +17,5 @@ echo "==> allocation benchmarks: every 20 ms stage must allocate nothing (Benchm
 echo "==> swift test"
 swift build --build-tests
 swift test --skip-build
+echo "==> the status page in headless chromium (Tests/Browser/dashboard.sh)"
+bash Tests/Browser/dashboard.sh

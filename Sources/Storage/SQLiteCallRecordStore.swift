@@ -165,6 +165,11 @@ public actor SQLiteCallRecordStore: CallRecordStore {
             ON CONFLICT (call_sid, sequence) DO NOTHING
             """, [.text(callSID), .integer(event.sequence), .text(event.status), Self.text(event.timestamp), Self.time(event.receivedAt)])
         _ = try await run(Self.refreshStatus, [.text(callSID)])
+        if Self.finalStatuses.contains(event.status) {
+            // A call that never streamed ends here; one that did gets the bridge's own end (callEnded) instead.
+            _ = try await run("UPDATE calls SET ended_at = COALESCE(ended_at, ?2), end_reason = COALESCE(end_reason, ?3) WHERE call_sid = ?1",
+                              [.text(callSID), Self.time(event.receivedAt), .text(event.status)])
+        }
     }
 
     public func callEnded(id: String, endedAt: Date, endReason: String, safety: StoredCall.Safety?, transcript: [StoredCall.Line]) async throws(StoreError) {

@@ -54,17 +54,35 @@ struct SimulateTwilioCommand: AsyncParsableCommand {
     @Flag(help: "Answer each call with the scripted simulated callee: it connects to the TwiML's <Stream> and talks (the demo's 安否確認 script).")
     var callee = false
 
+    @Option(name: .customLong("unanswered"), help: ArgumentHelp("Leave calls to a number unanswered: NUMBER=OUTCOME[,OUTCOME…] (busy, no-answer, failed), one outcome per call, then answered; repeat for more.", valueName: "E.164=outcomes"))
+    var unanswered: [String] = []
+
     @Flag(name: .customLong("no-callbacks"), help: "Do not send status callbacks.")
     var noCallbacks = false
 
     @Flag(name: .customLong("allow-remote"), help: "Allow a non-loopback --host.")
     var allowRemote = false
 
+    /// `+819012345678=no-answer,busy` → the outcomes of that number's first calls.
+    static func parseUnanswered(_ specs: [String]) throws -> [String: [SimulatedCall.Status]] {
+        var out: [String: [SimulatedCall.Status]] = [:]
+        for spec in specs {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            let outcomes = parts.count == 2 ? parts[1].split(separator: ",").map { SimulatedCall.Status(rawValue: String($0)) } : []
+            guard parts.count == 2, !outcomes.isEmpty, outcomes.allSatisfy({ $0 == .busy || $0 == .noAnswer || $0 == .failed }) else {
+                throw ValidationError("--unanswered '\(spec)' must be NUMBER=OUTCOME[,OUTCOME…] with busy, no-answer or failed")
+            }
+            out[parts[0]] = outcomes.compactMap { $0 }
+        }
+        return out
+    }
+
     func validate() throws {
         guard allowRemote || Self.isLoopback(host) else {
             throw ValidationError("--host \(host) is not a loopback address; this is a test tool (add --allow-remote to insist)")
         }
         guard callSeconds >= 0 else { throw ValidationError("--call-seconds must not be negative") }
+        _ = try Self.parseUnanswered(unanswered)
     }
 
     func run() async throws {
@@ -76,6 +94,7 @@ struct SimulateTwilioCommand: AsyncParsableCommand {
         config.verifiedCallerIDs = Set(verified)
         if !accountNumbers.isEmpty { config.accountNumbers = Set(accountNumbers) }
         config.sendsStatusCallbacks = !noCallbacks
+        config.unanswered = try Self.parseUnanswered(unanswered)
         config.callDuration = .milliseconds(Int64(callSeconds * 1000))
         if let shuffleSeed { config.callbackOrder = .shuffled(seed: shuffleSeed) }
         var logger = Logger(label: "twilio-simulator")
