@@ -20,6 +20,29 @@ public struct CallRecorder: Sendable {
         self.logger = logger
     }
 
+    /// An outbound call is about to be requested from Twilio.
+    func placing(callID: String, request: OutboundCallRequest) async {
+        await attempt("placing", callID: callID) { () throws(StoreError) in
+            try await store.callStarted(StoredCall(id: callID, callSID: nil, direction: "outbound", toNumber: request.toNumber.rawValue,
+                                                   userID: request.userID, message: request.message, audioMode: audioMode, createdAt: Date()))
+        }
+    }
+
+    /// Twilio did not take the call (refused, unreachable, timed out).
+    func notPlaced(callID: String, error: OutboundCallError) async {
+        let reason: String
+        switch error {
+        case .twilioTimeout: reason = "twilio_timeout"
+        case .twilioRefused(let e): reason = "twilio_refused" + (e.code.map { ":\($0)" } ?? "")
+        case .twilioUnavailable: reason = "twilio_unavailable"
+        case .notPermitted: reason = "not_permitted"
+        default: reason = "not_placed"
+        }
+        await attempt("not placed", callID: callID) { () throws(StoreError) in
+            try await store.callEnded(id: callID, endedAt: Date(), endReason: reason, safety: nil, transcript: [])
+        }
+    }
+
     /// Twilio accepted an outbound call.
     func placed(_ call: PlacedCall, request: OutboundCallRequest) async {
         await attempt("placed", callID: call.callID) { () throws(StoreError) in
@@ -28,13 +51,14 @@ public struct CallRecorder: Sendable {
         }
     }
 
-    /// A status callback from Twilio (`SequenceNumber` missing: ordered by arrival, after any numbered one).
-    func status(form: [String: String]) async {
+    /// A status callback from Twilio (`SequenceNumber` missing: ordered by arrival, after any numbered one);
+    /// `callID` is the `call_id` of the callback URL.
+    func status(form: [String: String], callID: String?) async {
         guard let sid = form["CallSid"], let status = form["CallStatus"] else { return }
         let now = Date()
         let sequence = form["SequenceNumber"].flatMap { Int($0) } ?? Int(now.timeIntervalSince1970 * 1000)
         await attempt("status \(status)", callID: nil) { () throws(StoreError) in
-            try await store.statusCallback(callSID: sid, event: .init(sequence: sequence, status: status, timestamp: form["Timestamp"], receivedAt: now))
+            try await store.statusCallback(callSID: sid, callID: callID, event: .init(sequence: sequence, status: status, timestamp: form["Timestamp"], receivedAt: now))
             // The end of a campaign's call: its target is retried or finished.
             if ["completed", "busy", "no-answer", "failed", "canceled"].contains(status) {
                 try await store.callFinished(callSID: sid, status: status, now: now)

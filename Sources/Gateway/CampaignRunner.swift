@@ -16,7 +16,7 @@ public actor CampaignRunner {
     /// How long a placed call may run before its target is considered lost (ring + call cap + margin).
     let callLeaseSeconds: Double
     /// How long a claim may wait for its call to be placed.
-    static let claimLeaseSeconds = 120.0
+    let claimLeaseSeconds: Double
     /// Pacing: tokens per campaign, earned at its `calls_per_second`.
     private var pace: [String: (tokens: Double, at: Double)] = [:]
 
@@ -26,6 +26,7 @@ public actor CampaignRunner {
         self.admission = admission
         self.logger = logger
         callLeaseSeconds = Double(configuration.callTimeoutSeconds + configuration.maxCallSeconds + 300)
+        claimLeaseSeconds = Double(configuration.campaignClaimLeaseSeconds)
     }
 
     /// Runs until cancelled; placements in progress finish first.
@@ -58,7 +59,7 @@ public actor CampaignRunner {
                 let room = campaign.options.maxConcurrent - (try await store.inFlight(campaignID: campaign.id))
                 let allowed = min(room, takeTokens(campaign.id, rate: campaign.options.callsPerSecond, now: now.timeIntervalSince1970))
                 guard allowed > 0 else { continue }
-                let claimed = try await store.claimDue(campaignID: campaign.id, limit: allowed, now: now, leaseUntil: now.addingTimeInterval(Self.claimLeaseSeconds))
+                let claimed = try await store.claimDue(campaignID: campaign.id, limit: allowed, now: now, leaseUntil: now.addingTimeInterval(claimLeaseSeconds))
                 spendTokens(campaign.id, claimed.count)
                 out += claimed.map { Work(campaignID: campaign.id, message: campaign.message, options: campaign.options, target: $0) }
             }
@@ -91,8 +92,16 @@ public actor CampaignRunner {
             return
         }
         let request = OutboundCallRequest(toNumber: number, message: target.message.isEmpty ? message : target.message, userID: target.userID)
+        let callID = OutboundCallService.newCallID()
         do {
-            let call = try await outbound.place(request)
+            // Noted before Twilio is asked, so a restart can tell a placed call from one never made.
+            try await store.willDial(campaignID: campaignID, position: target.position, callID: callID)
+        } catch {
+            logger.error("campaign target not noted; not dialling it now: \(error)", metadata: ["position": "\(target.position)"])
+            return
+        }
+        do {
+            let call = try await outbound.place(request, callID: callID)
             do {
                 try await store.dialled(campaignID: campaignID, position: target.position, callID: call.callID, callSID: call.callSID,
                                         leaseUntil: Date().addingTimeInterval(callLeaseSeconds))

@@ -61,6 +61,9 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var limits: CallLimits
     /// Where the call records are kept (`DATA_DIR`, default `data` in the working directory): `anpi-call.sqlite`.
     public var dataDirectory: String
+    /// How long a campaign's claimed call may take to be placed before another dialler takes it
+    /// (`CAMPAIGN_CLAIM_LEASE_SECONDS`, default 120).
+    public var campaignClaimLeaseSeconds: Int
     /// The lowest level logged (`LOG_LEVEL`, default info).
     public var logLevel: Logger.Level
     /// How long a new connection may take to send its first request's headers (`REQUEST_HEADER_TIMEOUT_SECONDS`, default 10).
@@ -165,6 +168,7 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         }
         limits = try CallLimits(variables)
         dataDirectory = variables.value("DATA_DIR") ?? "data"
+        campaignClaimLeaseSeconds = try variables.integer("CAMPAIGN_CLAIM_LEASE_SECONDS", default: 120, range: 1...3600)
         if variables.value("DATABASE_URL") != nil {
             throw ConfigurationError("DATABASE_URL is set, but the PostgreSQL call store is not built yet: unset it to keep call records in SQLite under DATA_DIR")
         }

@@ -78,7 +78,7 @@ extension GatewayServer {
                 return JSONResponse.make(["success": false, "error": "CallSid and CallStatus are required"], status: .badRequest)
             }
             // Stored first: whoever waits on the status store then finds the record up to date.
-            await recorder.status(form: fields)
+            await recorder.status(form: fields, callID: request.uri.queryParameters.get("call_id"))
             await callStatuses.record(form: fields)
             let callID = await admission.callID(forSID: sid)
             await admission.status(status, callSID: sid)

@@ -30,9 +30,9 @@ public struct OutboundCallService: Sendable {
     }
 
     /// Checks the limits and Twilio's permission, then creates the call.
-    public func place(_ request: OutboundCallRequest) async throws(OutboundCallError) -> PlacedCall {
+    public func place(_ request: OutboundCallRequest, callID chosen: String? = nil) async throws(OutboundCallError) -> PlacedCall {
         let number = request.toNumber
-        let callID = Self.newCallID()
+        let callID = chosen ?? Self.newCallID()
         do {
             try await admission.admitOutbound(callID: callID, to: number)
         } catch {
@@ -41,6 +41,8 @@ public struct OutboundCallService: Sendable {
             logger.notice("call refused", metadata: ["call_id": "\(callID)", "to": "\(number.masked)", "error": "\(refusal)"])
             throw refusal
         }
+        // The record exists before Twilio is asked: a process that stops mid-request loses no call.
+        await recorder.placing(callID: callID, request: request)
         do {
             let call = try await placeAdmitted(request, callID: callID)
             await admission.placed(callID: callID, callSID: call.callSID)
@@ -48,6 +50,7 @@ public struct OutboundCallService: Sendable {
             return call
         } catch {
             await admission.notPlaced(callID: callID)
+            await recorder.notPlaced(callID: callID, error: error)
             throw error
         }
     }
@@ -71,7 +74,7 @@ public struct OutboundCallService: Sendable {
         let claims = StreamToken.Claims(callID: callID, expiresAt: now() + configuration.streamTokenTTLSeconds, message: request.message, userID: request.userID)
         let twiml = TwiML.connectStream(url: configuration.mediaStreamURL, parameters: tokens.parameters(for: claims))
         guard twiml.count <= 4000 else { throw .badRequest("message and user_id are too long for Twilio's 4000-character TwiML limit") }
-        let create = CallRequest(to: number, from: configuration.phoneNumberFrom, twiml: twiml, statusCallback: configuration.statusCallbackURL,
+        let create = CallRequest(to: number, from: configuration.phoneNumberFrom, twiml: twiml, statusCallback: configuration.statusCallbackURL + "?call_id=" + callID,
                                  timeoutSeconds: configuration.callTimeoutSeconds, machineDetection: configuration.machineDetection)
         do {
             let call = try await twilio.createCall(create)

@@ -12,7 +12,9 @@ public protocol CallRecordStore: Sendable {
     func callStarted(_ call: StoredCall) async throws(StoreError)
 
     /// A Twilio status callback; kept once per (CallSid, sequence), whatever order they arrive in.
-    func statusCallback(callSID: String, event: StoredCall.StatusEvent) async throws(StoreError)
+    /// `callID` (from the callback URL) links a record whose CallSid was never noted (the process
+    /// stopped between Twilio's answer and the write).
+    func statusCallback(callSID: String, callID: String?, event: StoredCall.StatusEvent) async throws(StoreError)
 
     /// The end of a call's media stream: why it ended, the safety status and the transcript.
     func callEnded(id: String, endedAt: Date, endReason: String, safety: StoredCall.Safety?, transcript: [StoredCall.Line]) async throws(StoreError)

@@ -16,6 +16,9 @@ public protocol CampaignStore: Sendable {
     /// Atomically marks up to `limit` due targets (pending and due, or dialling with an expired lease)
     /// as `dialling` with a lease until `leaseUntil`, counting an attempt, and returns them.
     func claimDue(campaignID: String, limit: Int, now: Date, leaseUntil: Date) async throws(StoreError) -> [Campaign.Target]
+    /// The claimed target is about to be dialled as call `callID` (noted first, so that a restart can tell
+    /// a call that was placed from one that never was).
+    func willDial(campaignID: String, position: Int, callID: String) async throws(StoreError)
     /// The claimed target's call was placed: remembers its ids and extends the lease; applies a final
     /// status that already arrived.
     func dialled(campaignID: String, position: Int, callID: String, callSID: String, leaseUntil: Date) async throws(StoreError)

@@ -54,7 +54,12 @@ extension SQLiteCallRecordStore: CampaignStore {
             counts.targets += n
             counts.byState[c.column("state")?.string ?? "", default: 0] += n
             if c.column("state")?.string == "done", let outcome = c.column("outcome")?.string { counts.byOutcome[outcome, default: 0] += n }
-            if let safety = c.column("safety_status")?.string { counts.bySafety[safety, default: 0] += n }
+            if let safety = c.column("safety_status")?.string {
+                counts.bySafety[safety, default: 0] += n
+            } else if c.column("state")?.string == "done", c.column("outcome")?.string == "completed" {
+                // Answered, but the assistant recorded nothing (hung up early, or no conversation).
+                counts.bySafety["not_recorded", default: 0] += n
+            }
         }
         return Campaign(id: id, name: row.column("name")?.string ?? "", message: row.column("message")?.string ?? "",
                         createdAt: Date(timeIntervalSince1970: row.column("created_at")?.double ?? 0), state: row.column("state")?.string ?? "",
@@ -76,6 +81,7 @@ extension SQLiteCallRecordStore: CampaignStore {
 
     public func claimDue(campaignID: String, limit: Int, now: Date, leaseUntil: Date) async throws(StoreError) -> [Campaign.Target] {
         guard limit > 0 else { return [] }
+        try await settleExpiredLeases(campaignID: campaignID, now: now, callLease: leaseUntil.timeIntervalSince(now))
         // One statement: SQLite runs it alone, so no two claimers can take the same target.
         let rows = try await run("""
             UPDATE campaign_targets SET state = 'dialling', attempts = attempts + 1, lease_until = ?3
@@ -91,6 +97,42 @@ extension SQLiteCallRecordStore: CampaignStore {
                             userID: r.column("user_id")?.string ?? "", message: r.column("message")?.string ?? "",
                             state: "dialling", attempts: r.column("attempts")?.integer ?? 0)
         }.sorted { $0.position < $1.position }
+    }
+
+    public func willDial(campaignID: String, position: Int, callID: String) async throws(StoreError) {
+        _ = try await run("UPDATE campaign_targets SET last_call_id = ?3, last_call_sid = NULL WHERE campaign_id = ?1 AND position = ?2",
+                          [.text(campaignID), .integer(position), .text(callID)])
+    }
+
+    /// Before a dialling target whose lease ran out is taken again, looks at its last call: if Twilio
+    /// placed it (its record has a CallSid), it is never dialled again — a final status settles it, a
+    /// call still without one gets a long lease (it may still be talking) and then ends as `unknown`;
+    /// only a call that never reached Twilio is dialled again.
+    private func settleExpiredLeases(campaignID: String, now: Date, callLease: Double) async throws(StoreError) {
+        let expired = try await run("""
+            SELECT t.position, t.last_call_id, t.last_call_sid, c.call_sid AS record_sid, t.lease_until FROM campaign_targets t
+            LEFT JOIN calls c ON c.id = t.last_call_id
+            WHERE t.campaign_id = ?1 AND t.state = 'dialling' AND t.lease_until < ?2
+            """, [.text(campaignID), Self.time(now)])
+        for row in expired {
+            guard let position = row.column("position")?.integer,
+                  let sid = row.column("last_call_sid")?.string ?? row.column("record_sid")?.string else { continue }  // never placed: re-dialled
+            let finals = Self.finalStatuses.map { _ in "?" }.joined(separator: ", ")
+            if let status = try await run("SELECT status FROM call_status_events WHERE call_sid = ? AND status IN (\(finals)) ORDER BY sequence DESC LIMIT 1",
+                                          [.text(sid)] + Self.finalStatuses.map { .text($0) }).first?.column("status")?.string {
+                _ = try await run("UPDATE campaign_targets SET last_call_sid = ?3 WHERE campaign_id = ?1 AND position = ?2",
+                                  [.text(campaignID), .integer(position), .text(sid)])
+                try await callFinished(callSID: sid, status: status, now: now)
+            } else if row.column("last_call_sid")?.string == nil {
+                // Placed, but the dialler died before noting it: note it now, with a call's lease.
+                _ = try await run("UPDATE campaign_targets SET last_call_sid = ?3, lease_until = ?4 WHERE campaign_id = ?1 AND position = ?2",
+                                  [.text(campaignID), .integer(position), .text(sid), Self.time(now.addingTimeInterval(max(callLease, 3600)))])
+            } else {
+                _ = try await run("UPDATE campaign_targets SET state = 'done', lease_until = NULL, outcome = 'unknown' WHERE campaign_id = ?1 AND position = ?2",
+                                  [.text(campaignID), .integer(position)])
+            }
+        }
+        if !expired.isEmpty { try await finishIfDone(campaignID) }
     }
 
     public func dialled(campaignID: String, position: Int, callID: String, callSID: String, leaseUntil: Date) async throws(StoreError) {

@@ -159,7 +159,10 @@ public actor SQLiteCallRecordStore: CallRecordStore {
         if let sid = call.callSID { _ = try await run(Self.refreshStatus, [.text(sid)]) }
     }
 
-    public func statusCallback(callSID: String, event: StoredCall.StatusEvent) async throws(StoreError) {
+    public func statusCallback(callSID: String, callID: String?, event: StoredCall.StatusEvent) async throws(StoreError) {
+        if let callID {
+            _ = try await run("UPDATE calls SET call_sid = ?2 WHERE id = ?1 AND call_sid IS NULL", [.text(callID), .text(callSID)])
+        }
         _ = try await run("""
             INSERT INTO call_status_events (call_sid, sequence, status, timestamp, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
             ON CONFLICT (call_sid, sequence) DO NOTHING
@@ -178,9 +181,10 @@ public actor SQLiteCallRecordStore: CallRecordStore {
             UPDATE calls SET ended_at = ?2, end_reason = ?3, safety_status = ?4, safety_details = ?5, safety_location = ?6, transcript = ?7
             WHERE id = ?1
             """, [.text(id), Self.time(endedAt), .text(endReason), Self.text(safety?.status), Self.text(safety?.details), Self.text(safety?.location), .text(lines)])
-        // A campaign's target shows the safety status of its answered call (none recorded: not_recorded).
-        _ = try await run("UPDATE campaign_targets SET safety_status = ?2 WHERE last_call_id = ?1",
-                          [.text(id), .text(safety?.status ?? "not_recorded")])
+        // A campaign's target shows the safety status its call recorded.
+        if let status = safety?.status {
+            _ = try await run("UPDATE campaign_targets SET safety_status = ?2 WHERE last_call_id = ?1", [.text(id), .text(status)])
+        }
     }
 
     public func call(id: String) async throws(StoreError) -> StoredCall? {

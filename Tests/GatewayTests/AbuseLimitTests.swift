@@ -26,7 +26,7 @@ import Testing
             for _ in 0..<2 { #expect(try await Self.place(h, OutboundCallTests.allowed).0 == 200) }
             let (status, headers, json) = try await Self.place(h, OutboundCallTests.allowed)
             #expect(status == 429)
-            #expect(headers["Retry-After"].first == "30")
+            #expect((1...30).contains(Int(headers["Retry-After"].first ?? "") ?? 0))
             #expect((json["error"] as? String)?.contains("CALLS_PER_MINUTE_PER_DESTINATION") == true)
             // Another number may still be called once; then the overall rate says no.
             #expect(try await Self.place(h, "+819011112222").0 == 200)
@@ -58,7 +58,8 @@ import Testing
             let client1 = [("X-Forwarded-For", "203.0.113.9, 198.51.100.1")]
             for _ in 0..<3 { #expect(try await h.send(.GET, "/metrics", headers: client1).0 == 200) }
             let (status, headers, body) = try await h.sendWithHeaders(.POST, "/outbound-call", body: "{}", headers: client1)
-            #expect(status == 429 && headers["Retry-After"].first == "20")
+            // 3 a minute: one comes back every 20 s (less the time the requests took).
+            #expect(status == 429 && (1...20).contains(Int(headers["Retry-After"].first ?? "") ?? 0))
             #expect((GatewayHarness.json(body)["error"] as? String)?.contains("API_REQUESTS_PER_MINUTE") == true)
             // A client cannot dodge the limit by writing its own first entry.
             #expect(try await h.send(.GET, "/metrics", headers: [("X-Forwarded-For", "192.0.2.77, 198.51.100.1")]).0 == 429)

@@ -68,8 +68,8 @@ import Testing
             try await store.createCampaign(Self.campaign("k3", options: CampaignOptions(maxAttempts: 1)), targets: Self.targets(1))
             _ = try await store.claimDue(campaignID: "k3", limit: 1, now: Self.t0, leaseUntil: Self.t0.addingTimeInterval(60))
             // Twilio's callbacks came in before the dialler noted the call's sid.
-            try await store.statusCallback(callSID: "CAfast", event: .init(sequence: 0, status: "initiated", timestamp: nil, receivedAt: Self.t0))
-            try await store.statusCallback(callSID: "CAfast", event: .init(sequence: 1, status: "busy", timestamp: nil, receivedAt: Self.t0))
+            try await store.statusCallback(callSID: "CAfast", callID: nil, event: .init(sequence: 0, status: "initiated", timestamp: nil, receivedAt: Self.t0))
+            try await store.statusCallback(callSID: "CAfast", callID: nil, event: .init(sequence: 1, status: "busy", timestamp: nil, receivedAt: Self.t0))
             try await store.dialled(campaignID: "k3", position: 1, callID: "c_fast", callSID: "CAfast", leaseUntil: Self.t0.addingTimeInterval(3600))
             let k3 = try #require(try await store.campaign(id: "k3"))
             #expect(k3.targets.first?.state == "done" && k3.targets.first?.outcome == "busy" && k3.state == "finished")

@@ -31,7 +31,7 @@ import Testing
             try await store.callStarted(Self.outbound("c_1", sid: "CA1"))
             // Callbacks out of order, one repeated (Twilio retries).
             for (seq, status) in [(2, "in-progress"), (0, "initiated"), (3, "completed"), (1, "ringing"), (2, "in-progress")] {
-                try await store.statusCallback(callSID: "CA1", event: .init(sequence: seq, status: status, timestamp: "Mon, 23 Nov 2026 10:00:0\(seq) +0000",
+                try await store.statusCallback(callSID: "CA1", callID: nil, event: .init(sequence: seq, status: status, timestamp: "Mon, 23 Nov 2026 10:00:0\(seq) +0000",
                                                                             receivedAt: Self.t0.addingTimeInterval(Double(seq))))
             }
             let transcript = [StoredCall.Line(speaker: "callee", text: "もしもし", atMilliseconds: 300),
@@ -52,8 +52,8 @@ import Testing
     @Test func callbacksBeforeTheRecordAreNotLost() async throws {
         try await Self.withStore { store, _ in
             // Twilio can call back before its create answer reaches us.
-            try await store.statusCallback(callSID: "CA2", event: .init(sequence: 0, status: "initiated", timestamp: nil, receivedAt: Self.t0))
-            try await store.statusCallback(callSID: "CA2", event: .init(sequence: 1, status: "ringing", timestamp: nil, receivedAt: Self.t0))
+            try await store.statusCallback(callSID: "CA2", callID: nil, event: .init(sequence: 0, status: "initiated", timestamp: nil, receivedAt: Self.t0))
+            try await store.statusCallback(callSID: "CA2", callID: nil, event: .init(sequence: 1, status: "ringing", timestamp: nil, receivedAt: Self.t0))
             try await store.callStarted(Self.outbound("c_2", sid: "CA2"))
             let call = try #require(try await store.call(id: "c_2"))
             #expect(call.status == "ringing" && call.statusEvents.count == 2)
@@ -69,7 +69,7 @@ import Testing
         try await Self.withStore { store, _ in
             for i in 0..<6 {
                 try await store.callStarted(Self.outbound("c_\(i)", sid: "CA\(i)", user: i % 2 == 0 ? "even" : "odd", at: Self.t0.addingTimeInterval(Double(i) * 60)))
-                try await store.statusCallback(callSID: "CA\(i)", event: .init(sequence: 0, status: i < 3 ? "completed" : "no-answer", timestamp: nil, receivedAt: Self.t0))
+                try await store.statusCallback(callSID: "CA\(i)", callID: nil, event: .init(sequence: 0, status: i < 3 ? "completed" : "no-answer", timestamp: nil, receivedAt: Self.t0))
             }
             #expect(try await store.calls(CallQuery()).map(\.id) == ["c_5", "c_4", "c_3", "c_2", "c_1", "c_0"])
             #expect(try await store.calls(CallQuery(status: "no-answer")).map(\.id) == ["c_5", "c_4", "c_3"])
