@@ -200,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "AnpiCallTests",
             dependencies: ["anpi-call", "MediaCore", "Simulators", "Scenario", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                           .product(name: "NIOCore", package: "swift-nio")],
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
         ),
     ],
     cLanguageStandard: .c11
