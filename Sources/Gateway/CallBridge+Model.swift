@@ -126,6 +126,7 @@ extension CallBridge {
         guard activeResponse != nil || !unheard.isEmpty else { return }
         metrics.bargeIn()
         latencyProbe = nil
+        recording?.cleared()
         sendToTwilio(twilioMessages.clear)
         let generation = framer.flush(now: t)
         overflow.removeAll()

@@ -37,6 +37,7 @@ extension CallBridge {
             return
         }
         while inboundFrame.withUnsafeMutableBufferPointer({ jitter.pop(now: t, into: $0) }) != .empty {
+            inboundFrame.withUnsafeBufferPointer { recording?.callee($0) }
             if !modelOpen && report.framesToModel >= settings.maxPendingFramesBeforeOpen { continue }
             do {
                 let audio = try inboundFrame.withUnsafeBufferPointer { try path.inbound($0) }

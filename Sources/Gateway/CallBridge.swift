@@ -23,6 +23,8 @@ actor CallBridge {
         var bargeInMarginMilliseconds: Int
         var apologyMessage: String
         var shutdownMessage: String
+        /// Where recordings go (`RECORDINGS_DIR`); nil: not recorded.
+        var recordingsDirectory: String?
         /// Most callee audio buffered while the model socket is still opening.
         var maxPendingFramesBeforeOpen = 500
         /// Most messages waiting for Twilio's socket (about 30 s of media and marks): a peer that stops
@@ -38,6 +40,7 @@ actor CallBridge {
             bargeInMarginMilliseconds = configuration.bargeInMarginMilliseconds
             apologyMessage = configuration.apologyMessage
             shutdownMessage = configuration.shutdownMessage
+            recordingsDirectory = configuration.recordingsDirectory
         }
     }
 
@@ -118,6 +121,8 @@ actor CallBridge {
     static let maxOverflowBytes = 600 * 8000
     /// Set when Twilio's socket stopped taking messages.
     var twilioStalled = false
+    /// The call's recording, when `RECORDINGS_DIR` is set.
+    let recording: CallRecording?
 
     init(settings: Settings, claims: StreamToken.Claims, start: TwilioStreamStart, registry: CallRegistry, twilio: TwilioRESTClient,
          metrics: GatewayMetrics, logger: Logger) throws(MediaCoreError) {
@@ -145,6 +150,18 @@ actor CallBridge {
         framing.capacityMilliseconds = UInt32(Self.ringMilliseconds)
         framer = try PlayoutFramer(framing)
         epoch = clock.now
+        if let folder = settings.recordingsDirectory {
+            let file = folder + "/" + claims.callID + ".opus"
+            do {
+                try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                recording = try CallRecording(path: file)
+            } catch {
+                logger.error("call not recorded: \(error); check RECORDINGS_DIR")
+                recording = nil
+            }
+        } else {
+            recording = nil
+        }
         report = CallReport(callID: claims.callID, callSID: start.callSid, streamSID: start.streamSid, userID: claims.userID,
                             message: claims.message, audioFormat: settings.audioFormat.rawValue, startedAt: Date())
         var session = RealtimeSessionConfiguration(
@@ -183,6 +200,7 @@ actor CallBridge {
         while let f = outboundFrame.withUnsafeMutableBufferPointer({ framer.pop(now: t, into: $0) }) {
             sendToTwilio(outboundFrame.withUnsafeBufferPointer { twilioMessages.media($0) })
             report.framesToCallee += 1
+            outboundFrame.withUnsafeBufferPointer { recording?.assistant($0) }
             if let probe = latencyProbe {
                 metrics.relayed(after: probe.duration(to: clock.now))
                 latencyProbe = nil
@@ -333,6 +351,9 @@ actor CallBridge {
             break
         }
         twilioOut.finish()
+        if let recording {
+            if recording.close() { report.recordingPath = recording.path } else { logger.error("the recording \(recording.path) is incomplete") }
+        }
         countFrames()
         metrics.callEnded(reason)
         logger.info("call ended", metadata: [

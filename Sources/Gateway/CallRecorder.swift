@@ -77,6 +77,12 @@ public struct CallRecorder: Sendable {
     /// The call's stream ended: its outcome, safety status and transcript.
     func ended(_ report: CallReport) async {
         let safety = report.safetyStatus.map { StoredCall.Safety(status: $0.status.rawValue, details: $0.details, location: $0.location) }
+        if let path = report.recordingPath {
+            await attempt("recording", callID: report.callID) { () throws(StoreError) in
+                try await store.callStarted(StoredCall(id: report.callID, callSID: report.callSID, direction: "inbound", toNumber: nil, userID: report.userID,
+                                                       message: report.message, audioMode: audioMode, createdAt: report.startedAt, recordingPath: path))
+            }
+        }
         let lines = report.transcript.map { StoredCall.Line(speaker: $0.speaker.rawValue, text: $0.text, atMilliseconds: $0.atMilliseconds, cutAtMilliseconds: $0.cutAtMilliseconds) }
         await attempt("ended", callID: report.callID) { () throws(StoreError) in
             try await store.callEnded(id: report.callID, endedAt: report.endedAt ?? Date(), endReason: report.endReason?.code ?? "unknown",

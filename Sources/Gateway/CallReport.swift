@@ -52,6 +52,8 @@ public struct CallReport: Sendable, Equatable {
     public var droppedDeltas = 0
     /// `error` events from the model, by code.
     public var realtimeErrors: [String] = []
+    /// The call's Ogg Opus recording, when `RECORDINGS_DIR` is set and it was written in full.
+    public var recordingPath: String?
 
     /// The JSON object sent to the result webhook.
     public var jsonObject: [String: Any] {
@@ -70,6 +72,7 @@ public struct CallReport: Sendable, Equatable {
         ]
         o["ended_at"] = endedAt.map { iso.string(from: $0) } ?? NSNull()
         o["end_reason"] = endReason?.code ?? NSNull()
+        o["recording_path"] = recordingPath ?? NSNull()
         o["end_detail"] = endReason?.description ?? NSNull()
         if let s = safetyStatus {
             o["safety_status"] = ["status": s.status.rawValue, "details": s.details, "location": s.location]

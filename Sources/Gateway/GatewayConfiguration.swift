@@ -61,6 +61,8 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var limits: CallLimits
     /// Where the call records are kept (`DATA_DIR`, default `data` in the working directory): `anpi-call.sqlite`.
     public var dataDirectory: String
+    /// Where each call's recording is written, `<call id>.opus` (`RECORDINGS_DIR`; off when unset).
+    public var recordingsDirectory: String?
     /// How long a campaign's claimed call may take to be placed before another dialler takes it
     /// (`CAMPAIGN_CLAIM_LEASE_SECONDS`, default 120).
     public var campaignClaimLeaseSeconds: Int
@@ -168,6 +170,7 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         }
         limits = try CallLimits(variables)
         dataDirectory = variables.value("DATA_DIR") ?? "data"
+        recordingsDirectory = variables.value("RECORDINGS_DIR")
         campaignClaimLeaseSeconds = try variables.integer("CAMPAIGN_CLAIM_LEASE_SECONDS", default: 120, range: 1...3600)
         if variables.value("DATABASE_URL") != nil {
             throw ConfigurationError("DATABASE_URL is set, but the PostgreSQL call store is not built yet: unset it to keep call records in SQLite under DATA_DIR")

@@ -91,6 +91,13 @@ public struct GatewayServer: Sendable {
 
     /// Opens (and migrates) the call store, so that a bad `DATA_DIR` stops start-up rather than the first call.
     public func prepare() async throws(StoreError) {
+        if let folder = configuration.recordingsDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError("cannot create RECORDINGS_DIR \(folder): \(error.localizedDescription)")
+            }
+        }
         try await recorder.store.prepare()
     }
 

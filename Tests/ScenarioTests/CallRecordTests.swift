@@ -9,6 +9,9 @@ import Testing
         var options = LoopbackCall.Options()
         options.userID = "u-record 1"
         options.environment["API_AUTH_TOKEN"] = ObservabilityTests.apiToken
+        let recordings = FileManager.default.temporaryDirectory.appendingPathComponent("anpi-recordings-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: recordings) }
+        options.environment["RECORDINGS_DIR"] = recordings.path
         let outcome = try await LoopbackCall(options: options).run()
         #expect(outcome.storedCall.status == 200, "\(outcome.storedCall.text)")
         let call = try #require(try JSONSerialization.jsonObject(with: Data(outcome.storedCall.text.utf8)) as? [String: Any])
@@ -27,6 +30,17 @@ import Testing
         let transcript = call["transcript"] as? [[String: Any]] ?? []
         #expect(transcript.count == outcome.report.transcript.count && !transcript.isEmpty)
         #expect(Set(transcript.compactMap { $0["speaker"] as? String }) == ["assistant", "callee"])
+
+        // The recording: an Ogg Opus file, stereo (callee left, assistant right), as long as the call.
+        let path = try #require(call["recording_path"] as? String)
+        #expect(path == recordings.appendingPathComponent("\(outcome.callID).opus").path && outcome.report.recordingPath == path)
+        let file = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(file.prefix(4) == Data("OggS".utf8))
+        let head = try #require(file.range(of: Data("OpusHead".utf8)))
+        #expect(file[head.upperBound + 1] == 2)  // channel count
+        // Opus at libopusenc's default rate for 8 kHz stereo: at least 1 KB a second of call.
+        let seconds = Double(outcome.report.framesToModel) / 50
+        #expect(seconds > 10 && Double(file.count) > seconds * 1000, "\(file.count) bytes for \(seconds) s")
 
         #expect(outcome.storedCalls.status == 200)
         let list = try #require(try JSONSerialization.jsonObject(with: Data(outcome.storedCalls.text.utf8)) as? [String: Any])
