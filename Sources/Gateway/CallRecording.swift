@@ -7,6 +7,7 @@ import MediaCore
 /// once; per frame nothing is allocated. Owned by the call's ``CallBridge``.
 final class CallRecording {
     let path: String
+    static let bitsPerSecond = 24_000
     private let writer: OggOpusWriter
     private var left = [Int16](repeating: 0, count: 160)
     private var stereo = [Int16](repeating: 0, count: 320)
@@ -17,7 +18,8 @@ final class CallRecording {
 
     init(path: String) throws(MediaCoreError) {
         self.path = path
-        writer = try OggOpusWriter(path: path, sampleRate: 8000, channels: 2)
+        // 24 kbit/s: telephone speech in two channels; libopusenc's default for stereo is about five times that.
+        writer = try OggOpusWriter(path: path, sampleRate: 8000, channels: 2, bitrate: Self.bitsPerSecond)
     }
 
     /// An assistant frame (μ-law) handed to Twilio.
