@@ -36,28 +36,19 @@ extension GatewayServer {
         addCampaignRoutes(to: router)
         addStatusPageRoute(to: router)
         router.get("/calls") { request, context -> Response in
-            do {
+            await answer {
                 try await checkAPIRequest(request, context)
-                let query = try Self.callQuery(request.uri.queryParameters)
-                return try JSONResponse.encoded(["calls": try await recorder.store.calls(query)])
-            } catch let error as OutboundCallError {
-                return JSONResponse.failure(error)
-            } catch {
-                return JSONResponse.make(["success": false, "error": "\(error)"], status: .serviceUnavailable)
+                return try JSONResponse.encoded(["calls": try await recorder.store.calls(try Self.callQuery(request.uri.queryParameters))])
             }
         }
         router.get("/calls/:id") { request, context -> Response in
-            do {
+            await answer {
                 try await checkAPIRequest(request, context)
                 let id = context.parameters.get("id") ?? ""
                 guard let call = try await recorder.store.call(id: id) else {
                     return JSONResponse.make(["success": false, "error": "no call \(id.prefix(40))"], status: .notFound)
                 }
                 return try JSONResponse.encoded(call)
-            } catch let error as OutboundCallError {
-                return JSONResponse.failure(error)
-            } catch {
-                return JSONResponse.make(["success": false, "error": "\(error)"], status: .serviceUnavailable)
             }
         }
         router.get("/incoming-call") { request, _ in

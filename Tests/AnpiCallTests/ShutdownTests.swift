@@ -17,7 +17,8 @@ import Testing
 
     static func environment(_ extra: [String: String]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("TWILIO_") || key.hasPrefix("OPENAI_") || key.hasPrefix("API_") || key == "HOST" || key == "PORT" {
+        let owned: Set<String> = ["HOST", "PORT", "DATA_DIR", "RECORDINGS_DIR", "DATABASE_URL", "PUBLIC_BASE_URL", "DOMAIN", "ALLOWED_DESTINATIONS"]
+        for key in env.keys where key.hasPrefix("TWILIO_") || key.hasPrefix("OPENAI_") || key.hasPrefix("API_") || owned.contains(key) {
             env[key] = nil
         }
         return env.merging(required) { $1 }.merging(extra) { $1 }

@@ -10,7 +10,8 @@ import Testing
     static let bearer = [("Authorization", "Bearer " + token)]
 
     @Test func aPlacedCallIsListedWithItsCallbacks() async throws {
-        try await OutboundCallTests.withSystem(variables: ["API_AUTH_TOKEN": Self.token]) { h, _ in
+        // The simulated call is answered and stays up (no callee, no end) while the test looks at it.
+        try await OutboundCallTests.withSystem(variables: ["API_AUTH_TOKEN": Self.token], configure: { $0.callDuration = nil }) { h, _ in
             let (status, text) = try await h.send(.POST, "/outbound-call", body: #"{"to_number": "\#(OutboundCallTests.allowed)", "user_id": "u-7"}"#, headers: Self.bearer)
             #expect(status == 200)
             let placed = GatewayHarness.json(text)

@@ -88,7 +88,7 @@ struct CallFlowTests {
         options.format = .pcm24k
         options.model.script = .echo
         let tone = (0..<8000).map { Int16((sin(2 * Double.pi * 1000 * Double($0) / 8000) * 16000).rounded()) }
-        options.callee = CalleeScript(lines: [.init(samples: tone, text: "1 kHz", .after(milliseconds: 300))], leaving: .hangUp(afterMilliseconds: 4000))
+        options.callee = CalleeScript(lines: [.init(samples: tone, text: "1 kHz", .after(milliseconds: 300))], leaving: .hangUp(afterMilliseconds: 8000))  // room for the echo on a loaded machine
         let outcome = try await LoopbackCall(options: options).run()
         #expect(outcome.report.endReason == .calleeHungUp)
         let heard = outcome.callee.heard
