@@ -13,6 +13,7 @@ public struct CallRecorder: Sendable {
     let metrics: GatewayMetrics
     let logger: Logger
 
+    /// A recorder writing to `store`; `audioMode` is the gateway's model-side format.
     public init(store: any GatewayStore, audioMode: String, metrics: GatewayMetrics, logger: Logger) {
         self.store = store
         self.audioMode = audioMode

@@ -23,6 +23,7 @@ public final class GatewayMetrics: Sendable {
 
     static let relayLatencyName = "anpi_relay_latency_seconds"
 
+    /// Metrics in a registry of their own.
     public init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)

@@ -13,8 +13,10 @@ public actor InMemoryStreamTokenLedger: StreamTokenLedger {
     private var used: [String: Int] = [:]
     private var lastSweep = 0
 
+    /// An empty ledger.
     public init() {}
 
+    /// See ``StreamTokenLedger/claim(callID:expiresAt:now:)``; expired entries are swept once a minute.
     public func claim(callID: String, expiresAt: Int, now: Int) -> Bool {
         if now - lastSweep >= 60 {
             lastSweep = now

@@ -10,6 +10,7 @@ public struct CallQuery: Sendable, Equatable {
     /// At most this many (1–1000).
     public var limit: Int
 
+    /// A query; `limit` is clamped to 1…1000.
     public init(status: String? = nil, userID: String? = nil, since: Date? = nil, limit: Int = 100) {
         self.status = status
         self.userID = userID

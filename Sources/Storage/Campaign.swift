@@ -20,6 +20,7 @@ public struct Campaign: Codable, Sendable, Equatable {
         public var lastCallID: String?
         public var nextAttemptAt: Date?
 
+        /// A person to call (new targets are `pending` with no attempt yet).
         public init(position: Int, toNumber: String, userID: String = "", message: String = "", state: String = "pending", attempts: Int = 0,
                     outcome: String? = nil, safetyStatus: String? = nil, lastCallID: String? = nil, nextAttemptAt: Date? = nil) {
             self.position = position
@@ -54,6 +55,7 @@ public struct Campaign: Codable, Sendable, Equatable {
         /// By safety status of answered targets (`not_recorded` when the call ended without one).
         public var bySafety: [String: Int] = [:]
 
+        /// No targets yet.
         public init() {}
 
         enum CodingKeys: String, CodingKey {
@@ -76,6 +78,7 @@ public struct Campaign: Codable, Sendable, Equatable {
     /// The targets, in list order (empty in listings).
     public var targets: [Target]
 
+    /// A campaign; new ones are `running`.
     public init(id: String, name: String, message: String, createdAt: Date, state: String = "running", options: CampaignOptions,
                 counts: Counts = Counts(), targets: [Target] = []) {
         self.id = id

@@ -15,8 +15,10 @@ public struct CampaignOptions: Codable, Sendable, Equatable {
     /// When calls may be placed, in the callee's local time; nil: any time.
     public var window: CallingWindow?
 
+    /// The Twilio outcomes a campaign may retry.
     public static let retryableOutcomes = ["no-answer", "busy", "failed"]
 
+    /// Options with the documented defaults.
     public init(callsPerSecond: Double = 1, maxConcurrent: Int = 10, maxAttempts: Int = 3, retryDelaySeconds: Int = 300,
                 retryOn: [String] = retryableOutcomes, window: CallingWindow? = nil) {
         self.callsPerSecond = callsPerSecond
@@ -50,6 +52,7 @@ public struct CampaignOptions: Codable, Sendable, Equatable {
         case retryOn = "retry_on"
     }
 
+    /// Reads the JSON form; missing fields take their defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = CampaignOptions()
@@ -71,6 +74,7 @@ public struct CallingWindow: Codable, Sendable, Equatable {
     /// An IANA time zone (`Asia/Tokyo`), the callee's.
     public var timeZone: String
 
+    /// A window from `start` to `end` (`HH:MM`) in `timeZone`.
     public init(start: String, end: String, timeZone: String = "Asia/Tokyo") {
         self.start = start
         self.end = end
@@ -82,6 +86,7 @@ public struct CallingWindow: Codable, Sendable, Equatable {
         case timeZone = "time_zone"
     }
 
+    /// Reads the JSON form; `time_zone` defaults to Asia/Tokyo.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(start: try c.decode(String.self, forKey: .start), end: try c.decode(String.self, forKey: .end),

@@ -12,6 +12,7 @@ public struct StoredCall: Codable, Sendable, Equatable {
         public var timestamp: String?
         public var receivedAt: Date
 
+        /// One callback as received.
         public init(sequence: Int, status: String, timestamp: String?, receivedAt: Date) {
             self.sequence = sequence
             self.status = status
@@ -31,6 +32,7 @@ public struct StoredCall: Codable, Sendable, Equatable {
         public var details: String
         public var location: String
 
+        /// A recorded safety status.
         public init(status: String, details: String, location: String) {
             self.status = status
             self.details = details
@@ -48,6 +50,7 @@ public struct StoredCall: Codable, Sendable, Equatable {
         /// Where the callee cut the assistant off, in ms of the line's audio.
         public var cutAtMilliseconds: Int?
 
+        /// One line of the conversation.
         public init(speaker: String, text: String, atMilliseconds: Int, cutAtMilliseconds: Int? = nil) {
             self.speaker = speaker
             self.text = text
@@ -85,6 +88,7 @@ public struct StoredCall: Codable, Sendable, Equatable {
     /// The recording's path, when recording is on.
     public var recordingPath: String?
 
+    /// A record; a new call is `queued` until Twilio reports more.
     public init(id: String, callSID: String?, direction: String, toNumber: String?, userID: String, message: String, audioMode: String,
                 status: String = "queued", statusEvents: [StatusEvent] = [], createdAt: Date, answeredAt: Date? = nil, endedAt: Date? = nil,
                 endReason: String? = nil, safety: Safety? = nil, transcript: [Line] = [], recordingPath: String? = nil) {
