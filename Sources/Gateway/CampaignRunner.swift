@@ -17,8 +17,8 @@ public actor CampaignRunner {
     let callLeaseSeconds: Double
     /// How long a claim may wait for its call to be placed.
     let claimLeaseSeconds: Double
-    /// Pacing: tokens per campaign, earned at its `calls_per_second`.
-    private var pace: [String: (tokens: Double, at: Double)] = [:]
+    /// Pacing per campaign: a second's worth of calls at once, earned back at its `calls_per_second`.
+    private var pace: [String: RateLimiter] = [:]
 
     init(store: any CampaignStore, outbound: OutboundCallService, admission: CallAdmission, configuration: GatewayConfiguration, logger: Logger) {
         self.store = store
@@ -54,13 +54,18 @@ public actor CampaignRunner {
         let now = Date()
         do {
             var out: [Work] = []
-            for campaign in try await store.runningCampaigns() {
+            let running = try await store.runningCampaigns()
+            pace = pace.filter { entry in running.contains { $0.id == entry.key } }
+            for campaign in running {
                 if let window = campaign.options.window, !window.contains(now) { continue }
                 let room = campaign.options.maxConcurrent - (try await store.inFlight(campaignID: campaign.id))
-                let allowed = min(room, takeTokens(campaign.id, rate: campaign.options.callsPerSecond, now: now.timeIntervalSince1970))
+                let rate = campaign.options.callsPerSecond
+                var limiter = pace[campaign.id] ?? RateLimiter(ratePerSecond: rate, burst: max(1, rate))
+                let allowed = min(room, Int(limiter.available("calls", now: now.timeIntervalSince1970)))
                 guard allowed > 0 else { continue }
                 let claimed = try await store.claimDue(campaignID: campaign.id, limit: allowed, now: now, leaseUntil: now.addingTimeInterval(claimLeaseSeconds))
-                spendTokens(campaign.id, claimed.count)
+                limiter.spend("calls", count: claimed.count, now: now.timeIntervalSince1970)
+                pace[campaign.id] = limiter
                 out += claimed.map { Work(campaignID: campaign.id, message: campaign.message, options: campaign.options, target: $0) }
             }
             return out
@@ -68,19 +73,6 @@ public actor CampaignRunner {
             logger.error("campaigns: \(error)")
             return []
         }
-    }
-
-    /// Whole calls the campaign may start now (burst: one second's worth, at least one).
-    private func takeTokens(_ id: String, rate: Double, now: Double) -> Int {
-        let burst = max(1, rate)
-        let last = pace[id] ?? (burst, now)
-        let tokens = min(burst, last.tokens + (now - last.at) * rate)
-        pace[id] = (tokens, now)
-        return Int(tokens)
-    }
-
-    private func spendTokens(_ id: String, _ n: Int) {
-        if let p = pace[id] { pace[id] = (p.tokens - Double(n), p.at) }
     }
 
     /// Places one claimed target's call and notes the result.

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import Twilio
 
 /// `GET /dashboard`: one small server-rendered page — the campaigns with their progress and safety
 /// counts, one campaign's people, and the latest calls — that reloads itself every few seconds.
@@ -87,20 +88,6 @@ enum StatusPage {
         ISO8601DateFormatter().string(from: date)
     }
 
-    /// Text as HTML (element content or a quoted attribute).
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// Text as HTML (element content or a quoted attribute): the same escaping as TwiML's XML.
+    static func escape(_ text: String) -> String { TwiML.escape(text) }
 }
