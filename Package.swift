@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Debian's libspeexdsp-dev and libopus-dev / libopusenc-dev, found with pkg-config.
@@ -93,11 +95,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Call records: one protocol, SQLite by default.
+        // Call records and campaigns: one protocol, SQLite by default, PostgreSQL across instances.
         .target(
             name: "Storage",
             dependencies: [
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -125,7 +130,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "Gateway", "Simulators", "Realtime",
+                "Gateway", "Simulators", "Realtime", "Storage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -161,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Storage", "Scenario", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RealtimeTests",

@@ -2,13 +2,16 @@
 # Quick start, command 2: run every test — the C core under libFuzzer with
 # AddressSanitizer + UndefinedBehaviorSanitizer (FUZZ_SECONDS, default 60),
 # the allocation thresholds of the benchmark suite, the deployment script's self-test, then the
-# Swift test suite.
+# Swift test suite (storage on SQLite and on a local PostgreSQL that this script starts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/deps.sh
-# The tests also lint the deployment scripts and look at the status page in a real browser.
-ANPI_DEBIAN_PACKAGES+=(shellcheck chromium fonts-noto-cjk curl)
+# The tests also lint the deployment scripts, look at the status page in a real browser, and run
+# the storage tests on a real PostgreSQL server as well as SQLite.
+ANPI_DEBIAN_PACKAGES+=(shellcheck chromium fonts-noto-cjk curl postgresql)
 anpi_install_debian_packages
+. .ci/postgres.sh
+anpi_start_postgres
 echo "==> deploy scripts: self-test (dry run, stand-in gcloud, shellcheck)"
 bash deploy/test-cloud-run.sh
 bash Tests/Fuzz/run-fuzzer.sh "${FUZZ_SECONDS:-60}"
@@ -22,3 +25,6 @@ swift test --skip-build --skip AnpiCallTests
 swift test --skip-build --filter AnpiCallTests --no-parallel
 echo "==> the status page in headless chromium (Tests/Browser/dashboard.sh)"
 bash Tests/Browser/dashboard.sh
+if [ "${ANPI_TEST_POSTGRES:-}" = unavailable ]; then
+    echo "!!! reminder: PostgreSQL could not be started, so its storage tests were SKIPPED in this run" >&2
+fi

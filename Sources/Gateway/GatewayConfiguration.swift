@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Storage
 import Twilio
 
 /// The gateway's settings, read once at start-up from the environment and a
@@ -61,6 +62,8 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var limits: CallLimits
     /// Where the call records are kept (`DATA_DIR`, default `data` in the working directory): `anpi-call.sqlite`.
     public var dataDirectory: String
+    /// The PostgreSQL store every instance shares (`DATABASE_URL`); when unset, SQLite under ``dataDirectory``.
+    public var database: PostgresConnectionSettings?
     /// Where each call's recording is written, `<call id>.opus` (`RECORDINGS_DIR`; off when unset).
     public var recordingsDirectory: String?
     /// How long a campaign's claimed call may take to be placed before another dialler takes it
@@ -172,8 +175,10 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         dataDirectory = variables.value("DATA_DIR") ?? "data"
         recordingsDirectory = variables.value("RECORDINGS_DIR")
         campaignClaimLeaseSeconds = try variables.integer("CAMPAIGN_CLAIM_LEASE_SECONDS", default: 120, range: 1...3600)
-        if variables.value("DATABASE_URL") != nil {
-            throw ConfigurationError("DATABASE_URL is set, but the PostgreSQL call store is not built yet: unset it to keep call records in SQLite under DATA_DIR")
+        do {
+            database = try variables.value("DATABASE_URL").map { url throws(StoreError) in try PostgresConnectionSettings(url: url) }
+        } catch {
+            throw ConfigurationError(error.message)
         }
         let level = variables.value("LOG_LEVEL")?.lowercased() ?? "info"
         guard let logLevel = Logger.Level(rawValue: level) else {
@@ -196,6 +201,6 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         "listen \(host):\(port), public \(publicBaseURL), stream \(mediaStreamURL), from \(phoneNumberFrom), "
             + "Twilio \(twilioAPIBaseURL) account \(twilioAccountSID.prefix(6))…, model \(openAIRealtimeModel) at \(openAIRealtimeURL), "
             + "audio \(audioFormat.rawValue), greeting wait \(greetingWaitMilliseconds) ms, "
-            + "result webhook \(resultWebhookURL == nil ? "off" : "on"), API auth \(apiAuthToken == nil ? "OFF" : "on"), \(limits)"
+            + "result webhook \(resultWebhookURL == nil ? "off" : "on"), store \(database.map { "\($0)" } ?? "SQLite in \(dataDirectory)"), API auth \(apiAuthToken == nil ? "OFF" : "on"), \(limits)"
     }
 }

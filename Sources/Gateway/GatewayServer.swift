@@ -42,10 +42,11 @@ public struct GatewayServer: Sendable {
     /// Largest media-stream message accepted (a 20 ms frame is about 300 bytes).
     static let maxStreamMessageBytes = 64 * 1024
 
-    /// A server using `httpClient` for Twilio's REST API; `ledger` records used stream tokens; call
-    /// records go to `store` (default: SQLite in `DATA_DIR`).
+    /// A server using `httpClient` for Twilio's REST API; call records, campaigns and used stream
+    /// tokens go to `store` (default: PostgreSQL at `DATABASE_URL`, else SQLite in `DATA_DIR`); `ledger`
+    /// replaces the store's record of used stream tokens.
     public init(configuration: GatewayConfiguration, httpClient: HTTPClient, logger: Logger,
-                metrics: GatewayMetrics = GatewayMetrics(), ledger: any StreamTokenLedger = InMemoryStreamTokenLedger(),
+                metrics: GatewayMetrics = GatewayMetrics(), ledger: (any StreamTokenLedger)? = nil,
                 store: (any GatewayStore)? = nil) {
         self.configuration = configuration
         var rest = TwilioRESTClient.Configuration(baseURL: configuration.twilioAPIBaseURL, accountSID: configuration.twilioAccountSID, authToken: configuration.twilioAuthToken)
@@ -53,8 +54,8 @@ public struct GatewayServer: Sendable {
         let twilio = TwilioRESTClient(configuration: rest, httpClient: httpClient)
         self.twilio = twilio
         self.metrics = metrics
-        recorder = CallRecorder(store: store ?? SQLiteCallRecordStore.inDirectory(configuration.dataDirectory, logger: logger),
-                                audioMode: configuration.audioFormat.rawValue, metrics: metrics, logger: logger)
+        let store = store ?? Self.store(configuration, logger: logger)
+        recorder = CallRecorder(store: store, audioMode: configuration.audioFormat.rawValue, metrics: metrics, logger: logger)
         // A call that has not streamed after Twilio's ring time and a minute more is not coming.
         admission = CallAdmission(limits: configuration.limits, ringDeadlineSeconds: configuration.callTimeoutSeconds + 60)
         outboundCalls = OutboundCallService(configuration: configuration, twilio: twilio, admission: admission, metrics: metrics,
@@ -65,8 +66,16 @@ public struct GatewayServer: Sendable {
         webhook = configuration.resultWebhookURL.map { ResultWebhook(url: $0, httpClient: httpClient) }
         tokens = StreamToken(secret: configuration.streamTokenSecret)
         signatures = TwilioSignature(authToken: configuration.twilioAuthToken)
-        self.ledger = ledger
+        self.ledger = ledger ?? StoredStreamTokenLedger(store: store, metrics: metrics, logger: logger)
         self.logger = logger
+    }
+
+    /// The store the configuration names: PostgreSQL when `DATABASE_URL` is set, else SQLite under `DATA_DIR`.
+    static func store(_ configuration: GatewayConfiguration, logger: Logger) -> SQLStore {
+        if let settings = configuration.database {
+            return SQLStore(database: PostgresDatabase(settings: settings, logger: logger), logger: logger)
+        }
+        return SQLStore.sqlite(inDirectory: configuration.dataDirectory, logger: logger)
     }
 
     /// The Hummingbird application; `onRunning` receives the bound port.

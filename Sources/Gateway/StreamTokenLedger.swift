@@ -6,9 +6,9 @@ public protocol StreamTokenLedger: Sendable {
     func claim(callID: String, expiresAt: Int, now: Int) async -> Bool
 }
 
-/// Used tokens kept in this process's memory: single use per instance. Instances behind a load
-/// balancer each keep their own record (a shared store is the call-records issue's); keep
-/// `STREAM_TOKEN_TTL_SECONDS` short there.
+/// Used tokens kept in this process's memory: single use per instance. The gateway's default,
+/// ``StoredStreamTokenLedger``, keeps them in the call store as well, so that instances sharing a
+/// PostgreSQL store refuse each other's used tokens.
 public actor InMemoryStreamTokenLedger: StreamTokenLedger {
     private var used: [String: Int] = [:]
     private var lastSweep = 0

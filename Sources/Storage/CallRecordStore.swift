@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where call records live: SQLite under `DATA_DIR` by default; the protocol is the seam for the
-/// PostgreSQL store that lets several instances share records. Every method is safe to call from any
+/// Where call records live: ``SQLStore`` on SQLite under `DATA_DIR` by default, or on PostgreSQL
+/// (`DATABASE_URL`) so that several instances share them. Every method is safe to call from any
 /// task; failures throw ``StoreError`` with a message that says what to check.
 public protocol CallRecordStore: Sendable {
     /// Opens the store and applies any migration it lacks (idempotent; the gateway calls it at start-up).

@@ -32,4 +32,4 @@ public protocol CampaignStore: Sendable {
 }
 
 /// What the gateway keeps its records and campaigns in.
-public typealias GatewayStore = CallRecordStore & CampaignStore
+public typealias GatewayStore = CallRecordStore & CampaignStore & StreamTokenStore

@@ -51,6 +51,7 @@ enum GatewayRunner {
             try await server.prepare()
         } catch {
             StandardError.error("\(error)")
+            await server.close()
             try? await httpClient.shutdown()
             throw ExitCode(2)
         }

@@ -12,7 +12,9 @@ import Testing
     static let token = "crash-recovery-token-0123456789"
     static func number(_ i: Int) -> String { "+8190000002" + (i < 10 ? "0\(i)" : "\(i)") }
 
-    static func startGateway(port: Int, folder: URL, twilioURL: String) throws -> (Process, LineWatcher) {
+    /// A gateway process on `port` whose store is SQLite in `folder`, or `environment`'s `DATABASE_URL`;
+    /// `environment` may also set where Twilio's callbacks go (`PUBLIC_BASE_URL`).
+    static func startGateway(port: Int, folder: URL, twilioURL: String, environment extra: [String: String] = [:]) throws -> (Process, LineWatcher) {
         let gateway = Process()
         gateway.executableURL = CommandRunner.executable
         gateway.arguments = ["serve"]
@@ -21,7 +23,7 @@ import Testing
             "HOST": "127.0.0.1", "PORT": "\(port)", "PUBLIC_BASE_URL": "http://127.0.0.1:\(port)", "TWILIO_API_BASE_URL": twilioURL,
             "API_AUTH_TOKEN": token, "DATA_DIR": folder.appendingPathComponent("data").path, "CAMPAIGN_CLAIM_LEASE_SECONDS": "2",
             "CALLS_PER_MINUTE_PER_DESTINATION": "100", "CALLS_PER_MINUTE": "10000", "LOG_LEVEL": "info",
-        ])
+        ].merging(extra) { $1 })
         let stderr = Pipe()
         gateway.standardError = stderr
         gateway.standardOutput = FileHandle.nullDevice

@@ -3,10 +3,10 @@ import Logging
 import Storage
 import Testing
 
-/// The campaign queue in SQLite: atomic claims, the retry policy, late and early final statuses,
-/// cancel and finish, and the calling window.
+/// The campaign queue on SQLite and PostgreSQL: atomic claims (also by several instances at once),
+/// the retry policy, late and early final statuses, cancel and finish, and the calling window.
 @Suite struct CampaignStoreTests {
-    static let t0 = SQLiteCallRecordStoreTests.t0
+    static let t0 = CallRecordStoreTests.t0
 
     static func campaign(_ id: String, options: CampaignOptions = CampaignOptions(maxAttempts: 2, retryDelaySeconds: 60)) -> Campaign {
         Campaign(id: id, name: "test", message: "安否確認", createdAt: t0, options: options)
@@ -16,8 +16,9 @@ import Testing
         (1...n).map { Campaign.Target(position: $0, toNumber: "+8190000000\($0 % 10)\($0 / 10)", userID: "u\($0)") }
     }
 
-    @Test func claimsAreExclusiveAndLimited() async throws {
-        try await SQLiteCallRecordStoreTests.withStore { store, _ in
+    @Test(arguments: StoreUnderTest.available)
+    func claimsAreExclusiveAndLimited(_ kind: StoreUnderTest) async throws {
+        try await kind.withStore { store, _ in
             try await store.createCampaign(Self.campaign("k1"), targets: Self.targets(5))
             let lease = Self.t0.addingTimeInterval(60)
             let first = try await store.claimDue(campaignID: "k1", limit: 2, now: Self.t0, leaseUntil: lease)
@@ -34,8 +35,36 @@ import Testing
         }
     }
 
-    @Test func retriesFollowTheOptionsAndEveryTargetEndsOnce() async throws {
-        try await SQLiteCallRecordStoreTests.withStore { store, _ in
+    @Test(arguments: StoreUnderTest.available)
+    func instancesSharingTheStoreNeverClaimTheSameTarget(_ kind: StoreUnderTest) async throws {
+        try await kind.withStore { store, another in
+            try await store.createCampaign(Self.campaign("k-many"), targets: Self.targets(200))
+            let instances = [store] + (1..<4).map { _ in another() }
+            let lease = Self.t0.addingTimeInterval(60)
+            // Four instances claim at once, a few at a time, until nothing is left.
+            let claims = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for instance in instances {
+                    group.addTask {
+                        var mine: [Int] = []
+                        while true {
+                            let got = try await instance.claimDue(campaignID: "k-many", limit: 3, now: Self.t0, leaseUntil: lease)
+                            if got.isEmpty { return mine }
+                            mine += got.map(\.position)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [[Int]]()) { $0.append($1) }
+            }
+            let all = claims.flatMap { $0 }
+            #expect(all.count == 200 && Set(all) == Set(1...200), "claimed \(all.count), \(Set(all).count) distinct")
+            #expect(try await store.inFlight(campaignID: "k-many") == 200)
+            #expect(try await store.campaign(id: "k-many")?.targets.allSatisfy { $0.attempts == 1 } == true)
+        }
+    }
+
+    @Test(arguments: StoreUnderTest.available)
+    func retriesFollowTheOptionsAndEveryTargetEndsOnce(_ kind: StoreUnderTest) async throws {
+        try await kind.withStore { store, _ in
             try await store.createCampaign(Self.campaign("k2"), targets: Self.targets(3))
             let claimed = try await store.claimDue(campaignID: "k2", limit: 3, now: Self.t0, leaseUntil: Self.t0.addingTimeInterval(60))
             for t in claimed {
@@ -63,8 +92,9 @@ import Testing
         }
     }
 
-    @Test func aFinalStatusBeforeTheDialledNoteIsApplied() async throws {
-        try await SQLiteCallRecordStoreTests.withStore { store, _ in
+    @Test(arguments: StoreUnderTest.available)
+    func aFinalStatusBeforeTheDialledNoteIsApplied(_ kind: StoreUnderTest) async throws {
+        try await kind.withStore { store, _ in
             try await store.createCampaign(Self.campaign("k3", options: CampaignOptions(maxAttempts: 1)), targets: Self.targets(1))
             _ = try await store.claimDue(campaignID: "k3", limit: 1, now: Self.t0, leaseUntil: Self.t0.addingTimeInterval(60))
             // Twilio's callbacks came in before the dialler noted the call's sid.
@@ -76,8 +106,9 @@ import Testing
         }
     }
 
-    @Test func safetyStatusCancelAndNotDialled() async throws {
-        try await SQLiteCallRecordStoreTests.withStore { store, _ in
+    @Test(arguments: StoreUnderTest.available)
+    func safetyStatusCancelAndNotDialled(_ kind: StoreUnderTest) async throws {
+        try await kind.withStore { store, _ in
             try await store.createCampaign(Self.campaign("k4"), targets: Self.targets(4))
             let claimed = try await store.claimDue(campaignID: "k4", limit: 2, now: Self.t0, leaseUntil: Self.t0.addingTimeInterval(60))
             try await store.callStarted(StoredCall(id: "c_k4", callSID: "CAk4", direction: "outbound", toNumber: claimed[0].toNumber, userID: "", message: "", audioMode: "pcmu", createdAt: Self.t0))
