@@ -15,6 +15,16 @@ public enum TestPostgres {
     public static let skipReason = "ANPI_TEST_DATABASE_URL is not set: the PostgreSQL storage tests are SKIPPED "
         + "(run `bash .ci/test.sh`, which starts a local PostgreSQL, or point ANPI_TEST_DATABASE_URL at one)"
 
+    /// The stores a gateway test can run on: `sqlite` always, `postgres` when a server was given.
+    public static var storeKinds: [String] { baseURL == nil ? ["sqlite"] : ["sqlite", "postgres"] }
+
+    /// Runs `body` with the gateway variables that select the store `kind` names: none for SQLite
+    /// (the gateway's default under `DATA_DIR`), `DATABASE_URL` of a scratch database for PostgreSQL.
+    public static func withStoreVariables<T>(_ kind: String, _ body: ([String: String]) async throws -> T) async throws -> T {
+        guard kind == "postgres" else { return try await body([:]) }
+        return try await withScratchDatabase { url in try await body(["DATABASE_URL": url]) }
+    }
+
     /// Runs `body` with the URL of a new, empty database on the test server, dropped afterwards.
     public static func withScratchDatabase<T>(_ body: (String) async throws -> T) async throws -> T {
         guard let base = baseURL else { throw StoreError(skipReason) }

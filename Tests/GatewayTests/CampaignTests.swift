@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Scenario
 import NIOHTTP1
 import Simulators
 import Testing
@@ -29,38 +30,42 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(2))) func fiftyNumbersWithNoAnswersAndRetries() async throws {
+    @Test(.timeLimit(.minutes(2)), arguments: TestPostgres.storeKinds)
+    func fiftyNumbersWithNoAnswersAndRetries(store: String) async throws {
         let numbers = (0..<50).map(Self.number)
-        try await OutboundCallTests.withSystem(variables: ["API_AUTH_TOKEN": Self.token, "CALLS_PER_MINUTE": "100000", "CALLS_PER_MINUTE_PER_DESTINATION": "1000"],
-                                               verified: numbers, configure: { config in
-            config.callDuration = .milliseconds(100)
-            for i in stride(from: 0, to: 50, by: 5) { config.unanswered[Self.number(i)] = [.noAnswer] }       // answered on the 2nd attempt
-            for i in stride(from: 3, to: 50, by: 7) { config.unanswered[Self.number(i)] = [.busy, .busy, .busy] } // busy every time
-            config.unanswered[Self.number(49)] = [.failed, .noAnswer]                                          // answered on the 3rd
-        }) { h, sim in
-            let csv = "to_number,user_id,message\n" + numbers.enumerated().map { "\($1),u\($0),\"地震の安否確認, \($0)\"" }.joined(separator: "\n") + "\n"
-            let (status, text) = try await h.send(.POST, "/campaigns?calls_per_second=40&max_concurrent=15&max_attempts=3&retry_delay_seconds=0",
-                                                  body: csv, contentType: "text/csv", headers: Self.bearer)
-            #expect(status == 201, "\(text)")
-            let id = try #require(GatewayHarness.json(text)["campaign_id"] as? String)
-            let campaign = try await Self.waitUntilDone(h, id)
-            #expect(campaign["state"] as? String == "finished")
-            let targets = try #require(campaign["targets"] as? [[String: Any]])
-            #expect(targets.count == 50)
-            let calls = await sim.calls()
-            for (i, target) in targets.enumerated() {
-                let attempts = target["attempts"] as? Int ?? 0
-                let expected: (String, Int) = i % 7 == 3 ? ("busy", 3) : i == 49 ? ("completed", 3) : i % 5 == 0 ? ("completed", 2) : ("completed", 1)
-                #expect(target["state"] as? String == "done" && target["outcome"] as? String == expected.0 && attempts == expected.1, "\(i): \(target)")
-                // Dialled exactly once per attempt: never twice for one attempt, never after the end.
-                #expect(calls.filter { $0.to == Self.number(i) }.count == attempts, "\(i)")
+        try await TestPostgres.withStoreVariables(store) { storeVariables in
+            try await OutboundCallTests.withSystem(variables: ["API_AUTH_TOKEN": Self.token, "CALLS_PER_MINUTE": "100000", "CALLS_PER_MINUTE_PER_DESTINATION": "1000"]
+                                                       .merging(storeVariables) { $1 },
+                                                   verified: numbers, configure: { config in
+                config.callDuration = .milliseconds(100)
+                for i in stride(from: 0, to: 50, by: 5) { config.unanswered[Self.number(i)] = [.noAnswer] }       // answered on the 2nd attempt
+                for i in stride(from: 3, to: 50, by: 7) { config.unanswered[Self.number(i)] = [.busy, .busy, .busy] } // busy every time
+                config.unanswered[Self.number(49)] = [.failed, .noAnswer]                                          // answered on the 3rd
+            }) { h, sim in
+                let csv = "to_number,user_id,message\n" + numbers.enumerated().map { "\($1),u\($0),\"地震の安否確認, \($0)\"" }.joined(separator: "\n") + "\n"
+                let (status, text) = try await h.send(.POST, "/campaigns?calls_per_second=40&max_concurrent=15&max_attempts=3&retry_delay_seconds=0",
+                                                      body: csv, contentType: "text/csv", headers: Self.bearer)
+                #expect(status == 201, "\(text)")
+                let id = try #require(GatewayHarness.json(text)["campaign_id"] as? String)
+                let campaign = try await Self.waitUntilDone(h, id)
+                #expect(campaign["state"] as? String == "finished")
+                let targets = try #require(campaign["targets"] as? [[String: Any]])
+                #expect(targets.count == 50)
+                let calls = await sim.calls()
+                for (i, target) in targets.enumerated() {
+                    let attempts = target["attempts"] as? Int ?? 0
+                    let expected: (String, Int) = i % 7 == 3 ? ("busy", 3) : i == 49 ? ("completed", 3) : i % 5 == 0 ? ("completed", 2) : ("completed", 1)
+                    #expect(target["state"] as? String == "done" && target["outcome"] as? String == expected.0 && attempts == expected.1, "\(i): \(target)")
+                    // Dialled exactly once per attempt: never twice for one attempt, never after the end.
+                    #expect(calls.filter { $0.to == Self.number(i) }.count == attempts, "\(i)")
+                }
+                let counts = try #require(campaign["counts"] as? [String: Any])
+                let byOutcome = counts["by_outcome"] as? [String: Int] ?? [:]
+                #expect(byOutcome.values.reduce(0, +) == 50 && byOutcome["busy"] == 7)
+                // Each attempt is also a call record, the message from its row.
+                let stored = try await Self.get(h, "/calls?user_id=u1")["calls"] as? [[String: Any]] ?? []
+                #expect(stored.count == 1 && stored.first?["message"] as? String == "地震の安否確認, 1")
             }
-            let counts = try #require(campaign["counts"] as? [String: Any])
-            let byOutcome = counts["by_outcome"] as? [String: Int] ?? [:]
-            #expect(byOutcome.values.reduce(0, +) == 50 && byOutcome["busy"] == 7)
-            // Each attempt is also a call record, the message from its row.
-            let stored = try await Self.get(h, "/calls?user_id=u1")["calls"] as? [[String: Any]] ?? []
-            #expect(stored.count == 1 && stored.first?["message"] as? String == "地震の安否確認, 1")
         }
     }
 
