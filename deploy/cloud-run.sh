@@ -25,6 +25,10 @@
 #   OPENAI_API_KEY       OpenAI key
 #   API_AUTH_TOKEN       bearer token for POST /outbound-call and GET /metrics (>= 16 chars)
 #   STREAM_TOKEN_SECRET  HMAC key of the per-call stream tokens (e.g. `openssl rand -hex 32`)
+#   DATABASE_URL         optional: postgres://USER:PASSWORD@HOST:5432/DATABASE of the PostgreSQL
+#                        store all instances share (records, campaigns, used stream tokens). Unlike
+#                        the four above it is used only when set, like the settings below: without
+#                        it each instance keeps its records in SQLite, lost with the instance
 #
 # Optional (default):
 #   REGION               Cloud Run region (asia-northeast1)
@@ -54,6 +58,8 @@ set -euo pipefail
 
 # The four secrets, as the gateway's variable names.
 readonly SECRET_VARS=(TWILIO_AUTH_TOKEN OPENAI_API_KEY API_AUTH_TOKEN STREAM_TOKEN_SECRET)
+# A secret given to the service only when set on this run.
+readonly OPTIONAL_SECRET_VARS=(DATABASE_URL)
 # Optional gateway settings handed on when they are set.
 readonly OPTIONAL_SETTINGS=(REALTIME_AUDIO_FORMAT ALLOWED_DESTINATIONS MAX_CONCURRENT_CALLS CALLS_PER_MINUTE
     CALLS_PER_MINUTE_PER_DESTINATION API_REQUESTS_PER_MINUTE TRUST_FORWARDED_FOR STREAM_TOKEN_TTL_SECONDS
@@ -183,6 +189,9 @@ fi
 if is_set API_AUTH_TOKEN && [ "${#API_AUTH_TOKEN}" -lt 16 ]; then
     die "API_AUTH_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)"
 fi
+if is_set DATABASE_URL && [[ $DATABASE_URL != postgres://* && $DATABASE_URL != postgresql://* ]]; then
+    die "DATABASE_URL must start with postgres:// (postgres://USER:PASSWORD@HOST:5432/DATABASE)"
+fi
 if is_set PUBLIC_BASE_URL && [[ $PUBLIC_BASE_URL != https://* ]]; then
     die "PUBLIC_BASE_URL must start with https://"
 fi
@@ -231,6 +240,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     for var in "${missing[@]}"; do names+=("$(secret_name "$var")"); done
     die "${missing[*]} not set, and Secret Manager has no enabled version of ${names[*]} (or gcloud could not read it: check 'gcloud auth list' and PROJECT_ID): set them in the environment"
 fi
+secrets_in_use=("${SECRET_VARS[@]}")
+for var in "${OPTIONAL_SECRET_VARS[@]}"; do
+    if is_set "$var"; then
+        echo "    $var: a new version of $(secret_name "$var") from \$$var"
+        secrets_in_use+=("$var")
+    else
+        echo "    $var: not set: each instance keeps its call records in SQLite, lost with the instance"
+    fi
+done
 
 # ---------------------------------------------------------------------------------------------
 # 2. The image, built by Cloud Build from the Dockerfile (a cold release build takes a while:
@@ -255,7 +273,7 @@ fi
 
 echo "==> storing the secrets and granting $runtime_account access to them"
 secret_refs=()
-for var in "${SECRET_VARS[@]}"; do
+for var in "${secrets_in_use[@]}"; do
     secret=$(secret_name "$var")
     if is_set "$var"; then
         describe=(gcloud secrets describe "$secret" "${where[@]}" --format=none)

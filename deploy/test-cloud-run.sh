@@ -16,6 +16,8 @@ readonly FAKE_SECRETS=(
     fake-api-auth-token-for-tests
     fake-stream-secret-for-tests
 )
+# Given only in the "shared" case; its password must never show either.
+readonly FAKE_DATABASE_URL=postgres://anpi:fake-db-password-for-tests@10.0.0.3:5432/anpi
 readonly STUB_URL=https://anpi-call-stub-an.a.run.app
 
 work=$(mktemp -d)
@@ -156,6 +158,20 @@ check "the first revision starts with a placeholder PUBLIC_BASE_URL" has "$argv"
 check "PUBLIC_BASE_URL is then set to the service URL" \
     has "$argv" "run services update anpi-call --project fake-project-for-tests --region asia-northeast1 --update-env-vars PUBLIC_BASE_URL=$STUB_URL"
 check "the next steps name the webhook URL" has "$work/real.out" "$STUB_URL/incoming-call"
+check "without DATABASE_URL the service gets none" lacks "$argv" "DATABASE_URL"
+check "without DATABASE_URL the output says records stay in each instance" has "$work/real.out" "DATABASE_URL: not set"
+
+# The shared PostgreSQL store: DATABASE_URL is a secret like the others.
+deploy_script shared "DATABASE_URL=$FAKE_DATABASE_URL"
+argv=$work/shared/argv.log
+check "with DATABASE_URL the run exits 0 (exit $rc)" rc_is 0
+check "DATABASE_URL reaches gcloud on stdin" grep -qxF -- "$FAKE_DATABASE_URL" "$work/shared/stdin.log"
+check "DATABASE_URL is given to the service as a secret" has "$argv" ",DATABASE_URL=anpi-call-database-url:latest"
+check "the database password never reaches a command line or the output" lacks "$argv" "fake-db-password-for-tests"
+check "the database password never appears in the output" lacks "$work/shared.out" "fake-db-password-for-tests"
+deploy_script bad-db DATABASE_URL=mysql://a:b@c/d -- --dry-run
+check "a DATABASE_URL that is not postgres:// exits 2 (exit $rc)" rc_is 2
+check "a bad DATABASE_URL is named" has "$work/bad-db.err" "error: DATABASE_URL must start with postgres://"
 
 # A redeploy: the service exists already.
 mkdir -p "$work/redeploy" && touch "$work/redeploy/deployed"
