@@ -19,9 +19,12 @@ echo "==> allocation benchmarks: every 20 ms stage must allocate nothing (Benchm
 (cd Benchmarks && swift package benchmark thresholds check --target MediaCoreBenchmarks)
 echo "==> swift test"
 swift build --build-tests
-# Two runs: the tests of the binaries (gateway processes, whole campaigns, the CLI) load the 2 cores
-# enough to disturb the real-time audio checks of the others, so they run apart, one at a time.
-swift test --skip-build --skip AnpiCallTests
+# Three runs, because the 2 cores are shared with real-time audio: the whole calls with timing and
+# tone checks (ScenarioTests) run apart from the busy unit and database tests (a tone's round-trip
+# SNR fell to 1.8 dB, 30 required, once the PostgreSQL storage tests ran beside it), and the tests of the binaries
+# (gateway processes, whole campaigns, the CLI) apart from both, one at a time.
+swift test --skip-build --skip AnpiCallTests --skip ScenarioTests
+swift test --skip-build --filter ScenarioTests
 swift test --skip-build --filter AnpiCallTests --no-parallel
 echo "==> the status page in headless chromium (Tests/Browser/dashboard.sh)"
 bash Tests/Browser/dashboard.sh
