@@ -23,9 +23,25 @@ swift build --build-tests
 # tone checks (ScenarioTests) run apart from the busy unit and database tests (a tone's round-trip
 # SNR fell to 1.8 dB, 30 required, once the PostgreSQL storage tests ran beside it), and the tests of the binaries
 # (gateway processes, whole campaigns, the CLI) apart from both, one at a time.
-swift test --skip-build --skip AnpiCallTests --skip ScenarioTests
-swift test --skip-build --filter ScenarioTests
-swift test --skip-build --filter AnpiCallTests --no-parallel
+#
+# A run that hangs is stopped and run once more, loudly: some runs of the gateway tests stop making
+# progress with every thread idle (seen on the code before issue 7's PostgreSQL work too, e.g. in
+# everyBadStreamIsClosedAndTheGenuineCallCarriesOn and theConcurrencyCapCountsRingingCalls; the cause
+# is not found yet). A test that fails is never retried.
+anpi_swift_test() { # anpi_swift_test SECONDS ARGS...: swift test, stopped after SECONDS, once again if it hung
+    local limit=$1 status=0
+    shift
+    timeout --kill-after=10 "$limit" swift test --skip-build "$@" || status=$?
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        echo "!!! swift test $* did not finish within ${limit}s (hung) and was stopped: running it once more" >&2
+        status=0
+        timeout --kill-after=10 "$limit" swift test --skip-build "$@" || status=$?
+    fi
+    return "$status"
+}
+anpi_swift_test 300 --skip AnpiCallTests --skip ScenarioTests
+anpi_swift_test 300 --filter ScenarioTests
+anpi_swift_test 900 --filter AnpiCallTests --no-parallel
 echo "==> the status page in headless chromium (Tests/Browser/dashboard.sh)"
 bash Tests/Browser/dashboard.sh
 if [ "${ANPI_TEST_POSTGRES:-}" = unavailable ]; then
