@@ -19,15 +19,16 @@ echo "==> allocation benchmarks: every 20 ms stage must allocate nothing (Benchm
 (cd Benchmarks && swift package benchmark thresholds check --target MediaCoreBenchmarks)
 echo "==> swift test"
 swift build --build-tests
-# Three runs, because the 2 cores are shared with real-time audio: the whole calls with timing and
-# tone checks (ScenarioTests) run apart from the busy unit and database tests (a tone's round-trip
-# SNR fell to 1.8 dB, 30 required, once the PostgreSQL storage tests ran beside it), and the tests of the binaries
-# (gateway processes, whole campaigns, the CLI) apart from both, one at a time.
+# Four runs, because the 2 cores are shared with real-time audio and many sockets: the unit, storage
+# and simulator tests in parallel; the gateway tests one at a time (in parallel with the rest, some
+# runs hung for good with every thread idle, at the last row of
+# everyBadStreamIsClosedAndTheGenuineCallCarriesOn or in theConcurrencyCapCountsRingingCalls — also on
+# the code before issue 7's PostgreSQL work; alone they never did; the cause is not found yet); the
+# whole calls with timing and tone checks (ScenarioTests) apart from the busy tests (a pcm24k tone's
+# round trip fell to 1.8 dB SNR, 30 required, beside the PostgreSQL storage tests); the tests of the
+# binaries (gateway processes, whole campaigns, the CLI) apart from all, one at a time.
 #
-# A run that hangs is stopped and run once more, loudly: some runs of the gateway tests stop making
-# progress with every thread idle (seen on the code before issue 7's PostgreSQL work too, e.g. in
-# everyBadStreamIsClosedAndTheGenuineCallCarriesOn and theConcurrencyCapCountsRingingCalls; the cause
-# is not found yet). A test that fails is never retried.
+# A pass that still hangs is stopped and run once more, loudly. A test that fails is never retried.
 anpi_swift_test() { # anpi_swift_test SECONDS ARGS...: swift test, stopped after SECONDS, once again if it hung
     local limit=$1 status=0
     shift
@@ -39,7 +40,8 @@ anpi_swift_test() { # anpi_swift_test SECONDS ARGS...: swift test, stopped after
     fi
     return "$status"
 }
-anpi_swift_test 300 --skip AnpiCallTests --skip ScenarioTests
+anpi_swift_test 300 --skip AnpiCallTests --skip ScenarioTests --skip GatewayTests
+anpi_swift_test 300 --filter GatewayTests --no-parallel
 anpi_swift_test 300 --filter ScenarioTests
 anpi_swift_test 900 --filter AnpiCallTests --no-parallel
 echo "==> the status page in headless chromium (Tests/Browser/dashboard.sh)"
