@@ -33,15 +33,21 @@ public final class PostgresDatabase: SQLDatabase {
         runner = Task { await client.run() }
     }
 
-    private static func tls(_ mode: PostgresConnectionSettings.TLSMode) -> PostgresClient.Configuration.TLS {
+    /// The TLS settings `mode` asks for (libpq's meaning), and whether TLS is required; nil: plain TCP.
+    private static func tlsSettings(_ mode: PostgresConnectionSettings.TLSMode) -> (configuration: TLSConfiguration, required: Bool)? {
         var unverified = TLSConfiguration.makeClientConfiguration()
         unverified.certificateVerification = .none
         switch mode {
-        case .disable: return .disable
-        case .prefer: return .prefer(unverified)
-        case .require: return .require(unverified)
-        case .verifyFull: return .require(.makeClientConfiguration())
+        case .disable: return nil
+        case .prefer: return (unverified, false)
+        case .require: return (unverified, true)
+        case .verifyFull: return (.makeClientConfiguration(), true)
         }
+    }
+
+    private static func tls(_ mode: PostgresConnectionSettings.TLSMode) -> PostgresClient.Configuration.TLS {
+        guard let tls = tlsSettings(mode) else { return .disable }
+        return tls.required ? .require(tls.configuration) : .prefer(tls.configuration)
     }
 
     /// Connects once outside the pool, so that a wrong address, password or database name is a clear
@@ -62,14 +68,9 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     private static func connectionTLS(_ mode: PostgresConnectionSettings.TLSMode) throws -> PostgresConnection.Configuration.TLS {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
-        switch mode {
-        case .disable: return .disable
-        case .prefer: return .prefer(try NIOSSLContext(configuration: unverified))
-        case .require: return .require(try NIOSSLContext(configuration: unverified))
-        case .verifyFull: return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
+        guard let tls = tlsSettings(mode) else { return .disable }
+        let context = try NIOSSLContext(configuration: tls.configuration)
+        return tls.required ? .require(context) : .prefer(context)
     }
 
     public func query(_ sql: String, _ binds: [SQLValue]) async throws(StoreError) -> [SQLRow] {
